@@ -1,0 +1,3 @@
+from asalint.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The IKE simulation. See `simulate_pair`."""

@@ -1,0 +1,1 @@
+"""Config text -> `Device`. See `parse_device`."""
