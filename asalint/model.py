@@ -283,6 +283,7 @@ class CryptoMapEntry(Frozen):
     transform_sets: tuple[str, ...] = ()
     ikev2_proposals: tuple[str, ...] = ()
     pfs: Setting = Setting(value=None)  # None: off; else `group14` ...
+    pfs_bare: bool = False  # bare `set pfs`: the group is the default
     lifetime_seconds: Setting = Setting(value=None)
     lifetime_kilobytes: Setting = Setting(value=None)
     connection_type: Setting = Setting(value="bidirectional")
