@@ -124,6 +124,10 @@ class AclEntry(Frozen):
     inactive: bool = False
     references: tuple[str, ...] = ()
     unresolved: tuple[str, ...] = ()
+    # IOS `A W` pairs whose wildcard is no prefix (often a subnet mask
+    # typed where IOS wants a wildcard): they match no single network and
+    # add nothing to `source` / `destination`.
+    bad_wildcards: tuple[str, ...] = ()
     origin: Origin
 
 
@@ -251,6 +255,7 @@ class PeerKey(Frozen):
     no_xauth: bool = False
     keyring: str | None = None
     ikev2: bool = False
+    direction: str | None = None  # IKEv2: local | remote; None: both
     origin: Origin
 
 
@@ -291,6 +296,7 @@ class CryptoMapEntry(Frozen):
     nat_t_disable: bool = False
     reverse_route: bool = False
     isakmp_profile: str | None = None  # IOS
+    ikev2_profile: str | None = None  # IOS `set ikev2-profile`: IKEv2
     local_address: str | None = None  # IOS `crypto map M local-address IF`
     origin: Origin
     attribute_origins: dict[str, Origin] = {}
