@@ -353,6 +353,11 @@ class Device(Frozen):
     group_policies: dict[str, GroupPolicy] = {}
     permit_vpn: Setting = Setting(value=True)
     xauth: bool = False  # IOS: a crypto map asks for Xauth
+    # ACL name -> the first line outside crypto maps that names it
+    # (access-group, NAT, class-map, route-map, vpn-filter, split tunnel,
+    # access-class, capture ...): an ACL in none of these and in no
+    # crypto map is unused.
+    acl_uses: dict[str, Origin] = {}
     defaults: tuple[DefaultUsed, ...] = ()
     unparsed: tuple[Unparsed, ...] = ()
     notes: tuple[str, ...] = ()
