@@ -17,9 +17,18 @@ from ipaddress import (
     summarize_address_range,
 )
 
-from asalint.model import DefaultUsed, NetworkObject, Origin, Unparsed
+from pydantic import SecretStr
+
+from asalint.model import (
+    DefaultUsed,
+    KeyState,
+    NetworkObject,
+    Origin,
+    PreSharedKey,
+    Unparsed,
+)
 from asalint.parse.tree import Node
-from asalint.source import mask_line
+from asalint.source import MASKED_TOKENS, mask_line
 
 ANY = IPv4Network("0.0.0.0/0")
 NOT_MODELLED = "not modelled"
@@ -282,3 +291,42 @@ def _bare(
     if address is None:
         return None
     return AddressSpec(networks=(IPv4Network((address, 32)),)), index + 1
+
+
+# --- pre-shared keys -------------------------------------------------------
+
+# Key types that mean "enciphered on the device": ASA `8` (master
+# passphrase), IOS `6` (AES) and `7` (Vigenere, reversible but still not
+# the text both sides compare).
+_ENCRYPTED_TYPES = frozenset({"6", "7", "8"})
+
+
+def read_key(words: Sequence[str], where: Origin) -> PreSharedKey | None:
+    """A key from the words after its keyword; None when none is given.
+
+    `*****` (any run of `*`) and `<secret hidden>`-style placeholders are
+    masked: the device printed no key. `8 X` is encrypted. Anything else
+    is the key itself, held only as a SecretStr.
+    """
+    if not words:
+        return None
+
+    rest = " ".join(words)
+    if rest.startswith("*") or _is_placeholder(rest):
+        return PreSharedKey(state=KeyState.MASKED, origin=where)
+    if words[0] in _ENCRYPTED_TYPES and len(words) > 1:
+        return PreSharedKey(state=KeyState.ENCRYPTED, origin=where)
+    value = words[1] if words[0] == "0" and len(words) > 1 else words[0]
+    return PreSharedKey(
+        state=KeyState.PLAIN, value=SecretStr(value), origin=where
+    )
+
+
+def _is_placeholder(rest: str) -> bool:
+    lowered = rest.lower()
+    if any(lowered.startswith(token) for token in MASKED_TOKENS):
+        return True
+    # Other tools' redaction marks: `<anything>` or `[redacted]`.
+    return (rest[0], rest[-1]) in (("<", ">"), ("[", "]")) and (
+        "redact" in lowered or "hidden" in lowered or "removed" in lowered
+    )
