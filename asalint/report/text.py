@@ -1,0 +1,461 @@
+"""The human view: per tunnel direction, the states and the exchange.
+
+Each direction of each tunnel is drawn as a ladder, the way an engineer
+sketches a main-mode exchange on a whiteboard: the initiator's and the
+responder's lifelines, one row per message, an arrow for each message
+that arrives, and a mark on the first one that does not. Nothing is
+drawn after the mark: the peers never get further. Under the ladder
+come the reason, the lines of both files that decided it, and the fix
+in config syntax, file by file.
+
+Rendering goes through rich into a string; the CLI decides where the
+string goes. Every config text shown comes from an `Origin`, whose text
+is masked when it is parsed; control characters are neutralised here so
+that a crafted config cannot drive the terminal.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import astuple, dataclass
+from typing import TextIO
+
+from rich.console import Console, RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from asalint.causes import CAUSES
+from asalint.model import Device, Origin
+from asalint.report.common import established, level_counts, ordered_findings
+from asalint.results import (
+    Finding,
+    Fix,
+    Level,
+    Message,
+    PairResult,
+    Prediction,
+    Side,
+    Step,
+    Tunnel,
+)
+
+MIN_WIDTH = 60
+LANE = 30  # columns between the two lifelines of a ladder
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+LEVEL_STYLE = {
+    Level.ERROR: "bold red",
+    Level.WARNING: "yellow",
+    Level.NOTE: "cyan",
+}
+
+
+@dataclass(frozen=True)
+class Glyphs:
+    """The characters a ladder is drawn with."""
+
+    lifeline: str
+    shaft: str
+    right: str
+    left: str
+    stop: str
+
+
+UNICODE = Glyphs("│", "─", "▶", "◀", "✗")
+ASCII = Glyphs("|", "-", ">", "<", "x")
+
+
+def render_text(
+    result: PairResult,
+    devices: Sequence[Device],
+    *,
+    color: bool = False,
+    width: int = 80,
+    unicode: bool = True,
+) -> str:
+    """The whole report as one string, wrapped at `width` columns."""
+    buffer = io.StringIO()
+    console = _console(buffer, color, max(width, MIN_WIDTH))
+    glyphs = UNICODE if unicode else ASCII
+    for renderable in _report(result, devices, glyphs):
+        console.print(renderable)
+    return _strip_trailing_spaces(buffer.getvalue())
+
+
+def wants_colour(stream: TextIO, environ: Mapping[str, str]) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set."""
+    if "NO_COLOR" in environ or environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def wants_unicode(stream: TextIO) -> bool:
+    """Box-drawing characters only where the stream can encode them."""
+    encoding = getattr(stream, "encoding", None) or "ascii"
+    try:
+        "".join(astuple(UNICODE)).encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def terminal_width(stream: TextIO, default: int = 80) -> int:
+    """The terminal's width when `stream` is one, else `default`."""
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return default
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return default
+
+
+def _console(buffer: io.StringIO, color: bool, width: int) -> Console:
+    # markup, emoji and highlighting are off: config text is shown as it
+    # is, never read as rich markup (`[bold]`) or coloured by guesswork.
+    return Console(
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        legacy_windows=False,
+    )
+
+
+def _indent(renderable: RenderableType, columns: int) -> Padding:
+    """`renderable` shifted right; its wrapped lines keep the indent."""
+    return Padding(renderable, (0, 0, 0, columns))
+
+
+def _strip_trailing_spaces(text: str) -> str:
+    return "\n".join(line.rstrip(" ") for line in text.split("\n"))
+
+
+def clean(text: str) -> str:
+    """Config-derived text with control characters made visible."""
+    return CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
+
+
+# --- the report, top to bottom ----------------------------------------------
+
+
+def _report(
+    result: PairResult, devices: Sequence[Device], glyphs: Glyphs
+) -> list[RenderableType]:
+    names = {device.path: _hostname(device) for device in devices}
+    parts: list[RenderableType] = [_device_line(d) for d in devices]
+    for tunnel in result.tunnels:
+        parts.append(Text())
+        parts.extend(_tunnel_section(tunnel, names, glyphs))
+
+    findings = ordered_findings(result, devices)
+    if findings:
+        parts.append(Text())
+        parts.extend(_findings_section(findings))
+
+    parts.append(Text())
+    parts.append(_summary(result.tunnels, findings))
+    return parts
+
+
+def _hostname(device: Device) -> str:
+    return clean(device.hostname or os.path.basename(device.path))
+
+
+def _device_line(device: Device) -> Text:
+    unreadable = sum(1 for line in device.unparsed if line.recognised)
+    not_modelled = len(device.unparsed) - unreadable
+    platform = " ".join(
+        part for part in (device.platform.value, device.version) if part
+    )
+    line = Text(clean(device.path), style="bold")
+    line.append(f": {_hostname(device)}, {clean(platform)}")
+    line.append(f" ({device.era.value}), ")
+    line.append(_plural(not_modelled, "line") + " not modelled")
+    if unreadable:
+        line.append(", ")
+        line.append(_plural(unreadable, "line") + " unreadable", "yellow")
+    return line
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+# --- one tunnel direction ---------------------------------------------------
+
+
+def _tunnel_section(
+    tunnel: Tunnel, names: Mapping[str, str], glyphs: Glyphs
+) -> list[RenderableType]:
+    parts: list[RenderableType] = [_title(tunnel)]
+    parts.append(_states(tunnel, names))
+    parts.extend(_verdict(tunnel.predicted))
+    parts.append(Text())
+    parts.append(_ladder(tunnel, names, glyphs))
+    parts.extend(_reason(tunnel.steps, tunnel.predicted))
+    parts.extend(_fixes(tunnel.fixes))
+    return parts
+
+
+def _title(tunnel: Tunnel) -> Text:
+    arrow = " -> "
+    title = Text(clean(tunnel.initiator + arrow + tunnel.responder))
+    title.stylize("bold")
+    details = []
+    entry = tunnel.crypto_map.get(tunnel.initiator)
+    if entry:
+        details.append(entry)
+    if tunnel.initiator_address or tunnel.responder_address:
+        source = tunnel.initiator_address or "?"
+        target = tunnel.responder_address or "?"
+        details.append(source + arrow + target)
+    if details:
+        title.append(" (" + clean(", ".join(details)) + ")")
+    return title
+
+
+def _states(tunnel: Tunnel, names: Mapping[str, str]) -> Padding:
+    predicted = tunnel.predicted
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_column(overflow="fold")
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    rows = (
+        (tunnel.initiator, "initiator", predicted.initiator_state),
+        (tunnel.responder, "responder", predicted.responder_state),
+    )
+    for path, role, state in rows:
+        name = names.get(path, clean(path))
+        entry = clean(tunnel.crypto_map.get(path, ""))
+        grid.add_row(f"{name} ({role})", _state(state), entry)
+    return _indent(grid, 2)
+
+
+def _state(state: str) -> Text:
+    good = state in ("MM_ACTIVE", "QM_IDLE", "AM_ACTIVE", "READY")
+    return Text(clean(state), style="bold green" if good else "bold red")
+
+
+def _verdict(predicted: Prediction) -> list[RenderableType]:
+    line = Text("stage ")
+    good = predicted.stage == "established"
+    line.append(predicted.stage.value, "green" if good else "bold red")
+    if predicted.cause:
+        line.append(", cause ")
+        line.append(predicted.cause, "bold")
+        rule = CAUSES.get(predicted.cause)
+        if rule:
+            line.append(f" ({rule.rule})")
+    if predicted.cause_side:
+        line.append(_side_words(predicted.cause_side))
+    lines: list[RenderableType] = [_indent(line, 2)]
+
+    if not predicted.certain:
+        conditions = "; ".join(clean(c) for c in predicted.conditions)
+        uncertain = Text()
+        uncertain.append("uncertain: ", "yellow")
+        uncertain.append(conditions or "the outcome rests on an assumption")
+        lines.append(_indent(uncertain, 2))
+    return lines
+
+
+def _side_words(side: Side) -> str:
+    if side == Side.BOTH:
+        return ", in both configs"
+    return f", in the {side.value}'s config"
+
+
+# --- the ladder -------------------------------------------------------------
+
+
+def _ladder(
+    tunnel: Tunnel, names: Mapping[str, str], glyphs: Glyphs
+) -> RenderableType:
+    if not tunnel.exchange:
+        who = names.get(tunnel.initiator, clean(tunnel.initiator))
+        return _indent(
+            Text(f"no IKE message is sent: {who} never starts IKE"), 2
+        )
+
+    label_width = max(len(message.name) for message in tunnel.exchange)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=1)
+    grid.add_column(width=min(label_width, 12), no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row("", "", _heads(tunnel, names), "")
+    for message in tunnel.exchange:
+        grid.add_row("", clean(message.name), *_rung(message, glyphs))
+        if not message.delivered:
+            break  # the peers get no further: nothing is drawn after
+    return grid
+
+
+def _heads(tunnel: Tunnel, names: Mapping[str, str]) -> Text:
+    # The initiator's name starts on its lifeline, the responder's ends
+    # on its own, so each name sits over the column it labels.
+    span = LANE + 2
+    left = names.get(tunnel.initiator, clean(tunnel.initiator))
+    right = names.get(tunnel.responder, clean(tunnel.responder))
+    half = span // 2 - 1
+    left = _shorten(left, half)
+    right = _shorten(right, half)
+    gap = span - len(left) - len(right)
+    return Text(left + " " * gap + right, style="bold")
+
+
+def _shorten(name: str, room: int) -> str:
+    return name if len(name) <= room else name[: room - 1] + "~"
+
+
+def _rung(message: Message, glyphs: Glyphs) -> tuple[Text, Text]:
+    rightward = message.sender == Side.INITIATOR
+    note = Text(clean(message.note), style="dim")
+    if message.delivered:
+        return _arrow(rightward, glyphs), note
+
+    stop = Text("stops here", style="bold red")
+    if message.note:
+        stop.append(": ")
+        stop.append(note)
+    return _broken_arrow(rightward, glyphs), stop
+
+
+def _arrow(rightward: bool, glyphs: Glyphs) -> Text:
+    shaft = glyphs.shaft * (LANE - 1)
+    if rightward:
+        body = shaft + glyphs.right
+    else:
+        body = glyphs.left + shaft
+    return Text(glyphs.lifeline + body + glyphs.lifeline)
+
+
+def _broken_arrow(rightward: bool, glyphs: Glyphs) -> Text:
+    # The message leaves its sender and is lost half-way: the mark is
+    # where the other side refuses it or never receives it.
+    half = LANE // 2
+    shaft = glyphs.shaft * (half - 1)
+    gap = " " * (LANE - half)
+    line = Text(glyphs.lifeline)
+    if rightward:
+        line.append(shaft)
+        line.append(glyphs.stop, "bold red")
+        line.append(gap)
+    else:
+        line.append(gap)
+        line.append(glyphs.stop, "bold red")
+        line.append(shaft)
+    line.append(glyphs.lifeline)
+    return line
+
+
+# --- why, and what to change ------------------------------------------------
+
+
+def _reason(
+    steps: Sequence[Step], predicted: Prediction
+) -> list[RenderableType]:
+    failed = [step for step in steps if not step.ok][:1]
+    assumed = [step for step in steps if step.ok and not step.certain]
+    if not predicted.certain:
+        failed += assumed
+    parts: list[RenderableType] = []
+    for step in failed:
+        parts.append(Text())
+        parts.append(_step_detail(step))
+        parts.append(_citations(step.lines))
+    return parts
+
+
+def _step_detail(step: Step) -> Padding:
+    label = "assumed" if step.ok else "why"
+    line = Text()
+    line.append(f"{label} ({step.step}): ", "bold")
+    line.append(clean(step.detail))
+    return _indent(line, 2)
+
+
+def _citations(lines: Sequence[Origin]) -> Padding:
+    cited = Text("\n".join(clean(origin.cite()) for origin in lines))
+    return _indent(cited, 4)
+
+
+def _fixes(fixes: Sequence[Fix]) -> list[RenderableType]:
+    if not fixes:
+        return []
+
+    parts: list[RenderableType] = [Text(), Text("  Fix:", style="bold")]
+    by_path: dict[str, list[Fix]] = {}
+    for fix in fixes:
+        by_path.setdefault(fix.path, []).append(fix)
+    for path, group in by_path.items():
+        parts.append(_indent(Text(clean(path), style="bold"), 4))
+        parts.append(_indent(_fix_lines(group), 6))
+    return parts
+
+
+def _fix_lines(fixes: Sequence[Fix]) -> Text:
+    lines = Text()
+    for fix in fixes:
+        if fix.why:
+            # `!` starts a comment on the ASA and IOS, so the block can be
+            # pasted into a config session as it stands.
+            lines.append(f"! {clean(fix.why)}\n", "dim")
+        for command in fix.commands:
+            lines.append(clean(command) + "\n")
+    lines.rstrip()
+    return lines
+
+
+# --- findings and summary ---------------------------------------------------
+
+
+def _findings_section(findings: Sequence[Finding]) -> list[RenderableType]:
+    parts: list[RenderableType] = [Text("Findings", style="bold")]
+    for finding in findings:
+        parts.append(_indent(_finding_head(finding), 2))
+        parts.append(_indent(_finding_body(finding), 4))
+    return parts
+
+
+def _finding_head(finding: Finding) -> Text:
+    where = finding.path
+    if finding.line is not None:
+        where += f":{finding.line}"
+    head = Text()
+    head.append(finding.rule, "bold")
+    head.append(" ")
+    head.append(finding.level.value, LEVEL_STYLE[finding.level])
+    head.append(f"  {clean(where)}  {finding.name}")
+    return head
+
+
+def _finding_body(finding: Finding) -> Text:
+    body = Text(clean(finding.message))
+    for related in finding.related:
+        where = f"{related.path}:{related.line}"
+        body.append("\n" + clean(f"{where} {related.message}"), "dim")
+    return body
+
+
+def _summary(tunnels: Sequence[Tunnel], findings: Sequence[Finding]) -> Text:
+    up = sum(1 for tunnel in tunnels if established(tunnel))
+    counts = level_counts(findings)
+    by_level = ", ".join(
+        _plural(count, level.value) for level, count in counts.items()
+    )
+    line = Text(_plural(len(tunnels), "tunnel direction"))
+    line.append(f", {up} established; ")
+    line.append(_plural(len(findings), "finding"))
+    line.append(f": {by_level}")
+    return line
