@@ -36,12 +36,30 @@ class SourceText:
 
 def read_config(path: str) -> SourceText:
     """Read `path` as a config; raise InputError with one clear line."""
-    data = _read_bytes(path)
-    text, notes = _decode(path, data)
+    text, notes = read_text(path)
+    return config_from_text(path, text, notes)
+
+
+def read_text(path: str) -> tuple[str, list[str]]:
+    """The file's decoded text, lines not yet cleaned, and reading notes.
+
+    The parsed-model cache hashes this text and cleans only the lines it
+    needs; `config_from_text` finishes the reading on a cache miss.
+    """
+    return _decode(path, _read_bytes(path))
+
+
+def config_from_text(path: str, text: str, notes: list[str]) -> SourceText:
+    """The config held in text from `read_text`."""
     lines, debris_notes = _clean_lines(text)
     if not any(line.strip() for line in lines):
         raise InputError(path, "empty file, no config lines")
     return SourceText(path, tuple(lines), tuple(notes + debris_notes))
+
+
+def clean_line(line: str) -> str:
+    """One line of `read_text`'s text as `read_config` would give it."""
+    return _clean_line(line)
 
 
 def _read_bytes(path: str) -> bytes:
