@@ -1,3 +1,6 @@
+"""`python -m asalint`: the same entry point as the `asalint` script."""
+
 from asalint.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""The asalint commands, one function each.
+
+To add a command, write one function decorated with `@app.command()`;
+reuse the option types below so every command spells `--format`, `-o`,
+`--fail-on`, `--exit-zero` and `-v` the same way, and end it with
+`finish()`, which renders, writes and picks the exit code.
+
+Keep this module's top-level imports light (typer and the standard
+library): the engine, pydantic and rich are imported inside the
+commands, when a command actually runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+
+from asalint.cli import report_error, version_line
+from asalint.logsetup import configure_logging
+
+if TYPE_CHECKING:
+    from asalint.model import Device
+    from asalint.results import PairResult
+
+OutputFormat = Literal["text", "json"]
+FailLevel = Literal["note", "warning", "error"]
+
+app = typer.Typer(
+    name="asalint",
+    help="Predict where a Cisco ASA, PIX or IOS site-to-site tunnel "
+    "stalls, from the configs alone.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Output format."),
+]
+OutputOption = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the report to FILE (replaced atomically).",
+    ),
+]
+FailOnOption = Annotated[
+    FailLevel,
+    typer.Option(
+        "--fail-on", help="Exit 1 on findings at or above this level."
+    ),
+]
+ExitZeroOption = Annotated[
+    bool,
+    typer.Option(
+        "--exit-zero", help="Exit 0 even with findings (2 still wins)."
+    ),
+]
+VerboseOption = Annotated[
+    int,
+    typer.Option("--verbose", "-v", count=True, help="Diagnostics on stderr."),
+]
+
+
+@dataclass(frozen=True)
+class Report:
+    """How the user asked for the report and the exit code."""
+
+    output_format: OutputFormat = "text"
+    output: str | None = None
+    fail_on: FailLevel = "error"
+    exit_zero: bool = False
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(version_line())
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_show_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Predict where a Cisco ASA, PIX or IOS site-to-site tunnel stalls."""
+
+
+@app.command()
+def pair(
+    first: Annotated[str, typer.Argument(metavar="A", help="A config file.")],
+    second: Annotated[
+        str, typer.Argument(metavar="B", help="Its peer's config file.")
+    ],
+    output_format: FormatOption = "text",
+    output: OutputOption = None,
+    fail_on: FailOnOption = "error",
+    exit_zero: ExitZeroOption = False,
+    verbose: VerboseOption = 0,
+) -> None:
+    """Every tunnel between A and B, each side initiating."""
+    from asalint import api
+    from asalint.report.output import check_output_path
+
+    configure_logging(verbose)
+    check_output_path(output, [first, second])
+    devices = load_devices([first, second])
+    result = api.pair(devices[0], devices[1])
+    finish(result, devices, Report(output_format, output, fail_on, exit_zero))
+
+
+# --- shared by the commands -------------------------------------------------
+
+
+def load_devices(paths: list[str]) -> list[Device]:
+    """Parse every path; report each unreadable one, then exit 2.
+
+    All files are tried before giving up, so one run names every bad
+    file instead of one per attempt.
+    """
+    from asalint import api
+    from asalint.errors import InputError
+
+    devices, failed = [], False
+    for path in paths:
+        try:
+            devices.append(api.load_device(path))
+        except InputError as error:
+            failed = True
+            report_error(error)
+    if failed:
+        from asalint.exitcode import INPUT_ERROR
+
+        raise typer.Exit(INPUT_ERROR)
+    return devices
+
+
+def finish(result: PairResult, devices: list[Device], report: Report) -> None:
+    """Render, write to stdout or `-o`, and exit with the run's code."""
+    from asalint.exitcode import exit_code
+    from asalint.report.output import write_output
+    from asalint.results import Level
+
+    write_output(_render(result, devices, report), report.output)
+    levels = [finding.level for finding in result.findings]
+    code = exit_code(levels, Level(report.fail_on), exit_zero=report.exit_zero)
+    raise typer.Exit(code)
+
+
+def _render(result: PairResult, devices: list[Device], report: Report) -> str:
+    if report.output_format == "json":
+        from asalint.report.json_doc import render_json
+
+        return render_json(result, devices)
+
+    from asalint.report import text
+
+    if report.output not in (None, "-"):
+        return text.render_text(result, devices)  # a file: plain, 80 wide
+    stdout = sys.stdout
+    return text.render_text(
+        result,
+        devices,
+        color=text.wants_colour(stdout, os.environ),
+        width=text.terminal_width(stdout),
+        unicode=text.wants_unicode(stdout),
+    )
