@@ -39,6 +39,7 @@ from asalint.results import (
     PairResult,
     Prediction,
     Side,
+    Stage,
     Step,
     Tunnel,
 )
@@ -248,7 +249,7 @@ def _state(state: str) -> Text:
 
 def _verdict(predicted: Prediction) -> list[RenderableType]:
     line = Text("stage ")
-    good = predicted.stage == "established"
+    good = predicted.stage == Stage.ESTABLISHED
     line.append(predicted.stage.value, "green" if good else "bold red")
     if predicted.cause:
         line.append(", cause ")
