@@ -58,6 +58,9 @@ CAUSES: dict[str, Cause] = {
         Cause("ikev2-no-policy", "ASA125", _E, _T, None),
         Cause("nat-t-blocked", "ASA126", _W, _P1, "MM_WAIT_MSG6"),
         Cause("ikev2-ke-retry", "ASA127", _N, _OK, None),
+        # An IOS peer whose crypto map asks for Xauth prompts an L2L peer
+        # whose key lacks `no-xauth`; the L2L peer never answers.
+        Cause("xauth-on-l2l-peer", "ASA117", _E, _P1, "MM_ACTIVE"),
         # phase 2
         Cause("transform-set-mismatch", "ASA201", _E, _P2, "MM_ACTIVE"),
         Cause("pfs-mismatch", "ASA202", _E, _P2, "MM_ACTIVE"),
