@@ -19,10 +19,8 @@ from asalint.model import Device, Era, Interface, Platform, Route, Setting
 from asalint.parse import ios_acl, ios_crypto, ios_ikev2
 from asalint.parse.common import network_from_mask, parse_ip
 from asalint.parse.ioslike import (
-    IKEV1_POLICY_DEFAULTS,
     LegacyCollector,
     LegacyState,
-    PolicyDraft,
     fill_lifetimes,
     freeze,
     to_int,
@@ -267,21 +265,6 @@ _READERS: dict[tuple[str, ...], Reader] = {
 
 # --- what the router applies when lines are absent -------------------------
 
-# The default ISAKMP policies (12.4(20)T and later), as `show crypto
-# isakmp default policy` prints them: priority, encryption, hash,
-# authentication, DH group; each with a lifetime of 86,400 seconds.
-DEFAULT_ISAKMP_POLICIES = (
-    (65507, "aes", "sha", "rsa-sig", 5),
-    (65508, "aes", "sha", "pre-share", 5),
-    (65509, "aes", "md5", "rsa-sig", 5),
-    (65510, "aes", "md5", "pre-share", 5),
-    (65511, "3des", "sha", "rsa-sig", 2),
-    (65512, "3des", "sha", "pre-share", 2),
-    (65513, "3des", "md5", "rsa-sig", 2),
-    (65514, "3des", "md5", "pre-share", 2),
-)
-
-
 def _finish(state: LegacyState) -> None:
     for side in ("inside", "outside"):
         names = state.nat_sides.get(side, [])
@@ -292,9 +275,8 @@ def _finish(state: LegacyState) -> None:
     _weak_crypto(state)
     _ike_interfaces(state)
     fill_lifetimes(state, seconds=3600)
-    xe17 = (release(state.version) or (0, 0)) >= (17, 0)
     if state.ikev2_interfaces:
-        state.ikev2_policies = ios_ikev2.offered_policies(state, xe17)
+        state.ikev2_policies = ios_ikev2.offered_policies(state)
     _ikev2_children(state)
 
 
@@ -305,6 +287,9 @@ def _ikev2_children(state: LegacyState) -> None:
         if "ikev2_profile" in draft.values:
             sets = draft.values.get("transform_sets", ())
             draft.values["ikev2_proposals"] = sets
+            if "transform-set" in draft.origins:
+                origin = draft.origins["transform-set"]
+                draft.origins["ikev2-proposal"] = origin
 
 
 def _isakmp_defaults(state: LegacyState) -> None:
@@ -319,30 +304,24 @@ def _isakmp_defaults(state: LegacyState) -> None:
 def _default_policies(state: LegacyState) -> None:
     """The eight default policies, used only while none is configured.
 
-    Cisco's `show crypto isakmp policy` reference: "If you have neither
-    manually configured IKE policies with the crypto isakmp policy
-    command nor disabled the default IKE policies by issuing the no
-    crypto isakmp default policy command", the defaults apply (12.4(20)T
-    and later). A 12.4 version line does not tell whether the image is
-    12.4(20)T or later, hence uncertain; before 12.4 there are none.
+    Cisco's `show crypto isakmp policy` reference: the default policies
+    (priorities 65507-65514, 12.4(20)T and later) apply if "you have
+    neither manually configured IKE policies with the crypto isakmp
+    policy command nor disabled the default IKE policies by issuing the
+    no crypto isakmp default policy command". Their suites are a table
+    of the simulation (`negotiate.algorithms`); the parser records only
+    that they apply, so `no crypto isakmp default policy` shows as their
+    absence here. A 12.4 version line does not tell whether the image is
+    12.4(20)T or later, hence uncertain.
     """
     version = release(state.version)
     if version is not None and version < (12, 4):
+        state.collector.default("ikev1-default-policies", "65535 (rsa-sig)")
         return
     uncertain = version is None or version == (12, 4)
     state.collector.default(
         "ikev1-default-policies", "65507-65514", uncertain
     )
-    for priority, encryption, hash_, authentication, group in (
-        DEFAULT_ISAKMP_POLICIES
-    ):
-        draft = PolicyDraft(
-            priority, state.collector.built_in(f"default policy {priority}")
-        )
-        values = (encryption, hash_, authentication, group, 86400)
-        for name, value in zip(IKEV1_POLICY_DEFAULTS, values, strict=True):
-            draft.settings[name] = Setting(value=value)
-        state.ikev1_policies[priority] = draft
 
 
 def _weak_crypto(state: LegacyState) -> None:

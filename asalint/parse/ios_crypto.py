@@ -533,7 +533,7 @@ def _set_lifetime(
         if field is None or value is None:
             state.collector.unreadable(node, "SA lifetime not read")
             return True
-        draft.set(f"lifetime-{unit}", origin,
+        draft.set("lifetime", origin,
                   **{field: Setting(value=value, origin=origin)})
     return True
 

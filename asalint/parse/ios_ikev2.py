@@ -3,8 +3,7 @@
 IOS builds an IKEv2 offer from the proposals that a `crypto ikev2
 policy` names; a proposal no policy names is never offered. Without a
 user policy, the smart defaults apply: the `default` policy offers the
-`default` proposal, whose contents differ by release (see
-`DEFAULT_PROPOSALS`). The model has no named IKEv2 policies, so each
+`default` proposal, whose contents differ by release. The model has no named IKEv2 policies, so each
 offered proposal becomes one `IkeV2Policy`, numbered in offer order.
 """
 
@@ -25,22 +24,6 @@ from asalint.parse.tree import Node
 
 # IKEv2 SA lifetime where the profile sets none (IOS: 86,400 seconds).
 IKEV2_LIFETIME = 86400
-
-# The `default` proposal as `show crypto ikev2 proposal default` prints
-# it in the field (not a Cisco table): IOS 15.x, and recent IOS XE.
-DEFAULT_PROPOSALS = {
-    "ios15": (
-        ("aes-256", "aes-192", "aes"),
-        ("sha512", "sha384", "sha256", "sha", "md5"),
-        ("5", "2"),
-    ),
-    "iosxe17": (
-        ("aes-256",),
-        ("sha512", "sha384"),
-        ("19", "14", "21", "5"),
-    ),
-}
-
 
 _LIST_TABLES = {
     "encryption": names.IKEV2_ENCRYPTION,
@@ -203,14 +186,21 @@ def _profile_line(values: dict[str, object], words: list[str]) -> bool:
 # --- the offer -------------------------------------------------------------
 
 
-def offered_policies(state: LegacyState, xe17: bool) -> list[IkeV2Policy]:
-    """What the router offers and accepts in IKE_SA_INIT, in order."""
+def offered_policies(state: LegacyState) -> list[IkeV2Policy]:
+    """What the router offers and accepts in IKE_SA_INIT, in order.
+
+    Without a user policy the smart defaults apply; their contents differ
+    by release (field reports, no Cisco table), so the parser records
+    only that they apply, as an uncertain default.
+    """
     drafts = state.ikev2
     named = [p for ps in drafts.policies.values() for p in ps]
     if not drafts.policies:
-        if drafts.no_default is not None:
-            return []
-        return [_default_policy(state, xe17)]
+        if drafts.no_default is None:
+            state.collector.default(
+                "ikev2-default-proposal", "smart defaults", uncertain=True
+            )
+        return []
 
     for name in drafts.proposals:
         if name not in named:
@@ -237,22 +227,4 @@ def _from_draft(priority: int, draft: ProposalDraft) -> IkeV2Policy:
         prfs=draft.lists.get("prf", integrities),
         lifetime=Setting(value=IKEV2_LIFETIME),
         origin=draft.origin,
-    )
-
-
-def _default_policy(state: LegacyState, xe17: bool) -> IkeV2Policy:
-    release = "iosxe17" if xe17 else "ios15"
-    encryptions, integrities, groups = DEFAULT_PROPOSALS[release]
-    # The contents are field reports, not a Cisco table: uncertain.
-    state.collector.default(
-        "ikev2-default-proposal", f"smart defaults ({release})", True
-    )
-    return IkeV2Policy(
-        priority=1,
-        encryptions=encryptions,
-        integrities=integrities,
-        groups=groups,
-        prfs=integrities,
-        lifetime=Setting(value=IKEV2_LIFETIME),
-        origin=state.collector.built_in("IKEv2 default proposal"),
     )

@@ -40,10 +40,6 @@ from asalint.parse.common import Collector, parse_ip
 from asalint.parse.tree import Node
 from asalint.source import MASKED_TOKENS, mask_line
 
-# Elements the device has built in (default policies) have no line; they
-# carry this line number, which no file has, and a text in angle brackets.
-BUILT_IN_LINE = 0
-
 # Key forms of IOS keyrings that `mask_line` does not cover: a key type
 # digit other than 0/8, `local` / `remote`, and `hostname H key K`.
 _IOS_KEY = re.compile(
@@ -71,9 +67,6 @@ class LegacyCollector(Collector):
         return Origin(
             path=self.path, line=node.line, text=mask_secrets(node.text)
         )
-
-    def built_in(self, what: str) -> Origin:
-        return Origin(path=self.path, line=BUILT_IN_LINE, text=f"<{what}>")
 
 
 # --- keys ------------------------------------------------------------------
@@ -295,7 +288,9 @@ def freeze_policy(state: LegacyState, draft: PolicyDraft) -> IkeV1Policy:
     for name, value in IKEV1_POLICY_DEFAULTS.items():
         if name not in settings:
             settings[name] = Setting(value=value)
-            state.collector.default(f"ikev1-policy-{name}", str(value))
+            state.collector.default(
+                f"ikev1-policy-{draft.priority}-{name}", str(value)
+            )
     return IkeV1Policy(priority=draft.priority, origin=draft.origin, **settings)
 
 
@@ -328,7 +323,7 @@ def fill_lifetimes(state: LegacyState, seconds: int) -> None:
                 continue
             draft.values[field_name] = setting
             if setting.origin is not None:
-                draft.origins[f"lifetime-{unit}"] = setting.origin
+                draft.origins.setdefault("lifetime", setting.origin)
         if unit not in state.sa_lifetimes and state.entries:
             state.collector.default(f"ipsec-sa-lifetime-{unit}", str(value))
 

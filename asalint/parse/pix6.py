@@ -34,10 +34,8 @@ from asalint.model import (
 from asalint.parse import ios_acl, ios_crypto
 from asalint.parse.common import network_from_mask, parse_ip
 from asalint.parse.ioslike import (
-    IKEV1_POLICY_DEFAULTS,
     LegacyCollector,
     LegacyState,
-    PolicyDraft,
     fill_lifetimes,
     freeze,
     to_int,
@@ -600,13 +598,8 @@ def _absent_settings(state: LegacyState) -> None:
 
 
 def _default_policy(state: LegacyState) -> None:
-    """The built-in lowest-priority policy (65535: DES, SHA, RSA
-    signatures, group 1, 86,400 s). It never matches a pre-share peer;
-    modelled so that a PIX without policies fails as a mismatch."""
-    if 65535 in state.ikev1_policies:
-        return
-    draft = PolicyDraft(65535, state.collector.built_in("default policy"))
-    for name, value in IKEV1_POLICY_DEFAULTS.items():
-        draft.settings[name] = Setting(value=value)
-    state.ikev1_policies[65535] = draft
+    """PIX 6 keeps a built-in lowest-priority policy (65535: DES, SHA,
+    RSA signatures, group 1, 86,400 s) that never matches a pre-share
+    peer. Its suite is a table of the simulation; the parser records
+    that it applies."""
     state.collector.default("ikev1-default-policy", "65535", uncertain=True)
