@@ -16,6 +16,8 @@ show:
                      the failing step (any step when established); "|"
                      separates lines of which any one will do
     rule             the finding's rule id; absent when cause is "none"
+    ike_version      2 for an IKEv2 initiator (IKEV2.md); optional
+    failed_exchange  IKEv2: the exchange that stalled; optional
 
 A top-level `left_out = ["a:outside_map 20"]` names crypto map entries
 for third parties, which belong to no tunnel of the pair.
@@ -59,6 +61,8 @@ class ExpectedTunnel:
     certain: bool
     lines: tuple[Cited, ...]
     rule: str | None
+    ike_version: int | None = None
+    failed_exchange: str | None = None
 
     @property
     def responder(self) -> str:
@@ -73,8 +77,14 @@ class ExpectedTunnel:
             "cause": self.cause,
             "certain": self.certain,
         }
-        if self.cause_side is not None:
-            wanted["cause_side"] = self.cause_side
+        optional = {
+            "cause_side": self.cause_side,
+            "ike_version": self.ike_version,
+            "failed_exchange": self.failed_exchange,
+        }
+        for key, value in optional.items():
+            if value is not None:
+                wanted[key] = value
         return wanted
 
 
@@ -103,6 +113,8 @@ def _tunnel(pair: str, table: dict) -> ExpectedTunnel:
         certain=table["certain"],
         lines=tuple(Cited.parse(text) for text in table["lines"]),
         rule=table.get("rule"),
+        ike_version=table.get("ike_version"),
+        failed_exchange=table.get("failed_exchange"),
     )
 
 

@@ -44,6 +44,7 @@ TABLE_CAUSES = (
     "no-route-to-peer",
     "peer-address-mismatch",
     "peer-is-standby-address",
+    "ike-version-mismatch",
     "phase1-policy-mismatch",
     "psk-missing",
     "no-return-route",
@@ -62,6 +63,7 @@ TABLE_CAUSES = (
 ONE_ERA = {
     "no-ike-policy-84": "before 8.4 the ASA has a built-in policy",
     "tunnel-group-named-84": "the lookup rule does not differ by era",
+    "ike-version-mismatch-84": "IKEv2 came with ASA 8.4",
 }
 
 ASA_STATES = {
@@ -73,6 +75,8 @@ ASA_STATES = {
     "MM_WAIT_MSG6",
     "MM_ACTIVE",
 }
+# IKEv2 tunnel status as `show crypto ikev2 sa` prints it (IKEV2.md).
+IKEV2_STATES = {"NO_SA", "IN-NEG", "READY", "DELETE"}
 
 
 # --- running the simulation ------------------------------------------------
@@ -128,6 +132,10 @@ def _predicted(tunnel: Tunnel, expected: ExpectedTunnel) -> dict:
     if expected.cause_side is not None:
         side = predicted.cause_side
         actual["cause_side"] = str(side) if side else None
+    if expected.ike_version is not None:
+        actual["ike_version"] = tunnel.ike_version
+    if expected.failed_exchange is not None:
+        actual["failed_exchange"] = tunnel.failed_exchange
     return actual
 
 
@@ -248,6 +256,9 @@ def _check_fields(expected: ExpectedTunnel) -> None:
 def _check_states(expected: ExpectedTunnel) -> None:
     """States that follow from the stage, per DESIGN.md's table."""
     states = (expected.initiator_state, expected.responder_state)
+    assert set(states) <= ASA_STATES | IKEV2_STATES
+    if expected.ike_version == 2:
+        return
     assert set(states) <= ASA_STATES
     if expected.stage == Stage.TRIGGER:
         assert states == ("NO_SA", "NO_SA")
