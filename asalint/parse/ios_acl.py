@@ -339,8 +339,11 @@ def read_route_map(state: LegacyState, node: Node) -> None:
 def read_nat(state: LegacyState, node: Node) -> None:
     """`ip nat inside source ...`: kept until the ACLs are known."""
     words = [word.lower() for word in node.words]
-    if words[:4] != ["ip", "nat", "inside", "source"] or len(words) < 6:
+    if words[:4] != ["ip", "nat", "inside", "source"]:
         state.collector.not_modelled(node)
+        return
+    if len(words) < 6:
+        state.collector.unreadable(node, "NAT rule not read")
         return
     state.nat_drafts.append(NatDraft(node, static=words[4] == "static"))
 

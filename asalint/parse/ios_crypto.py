@@ -392,6 +392,9 @@ def read_crypto_map(state: LegacyState, node: Node) -> None:
         state.collector.unreadable(node, "crypto map line not read")
         return
     if not words[3].isdigit():
+        if len(words) > 4 and words[4].lower().startswith("ipsec-"):
+            state.collector.unreadable(node, "crypto map sequence not read")
+            return
         read_map_wide(state, node)
         return
 
