@@ -505,6 +505,11 @@ def _crypto_map(state: LegacyState, node: Node) -> None:
     if lowered[3:5] == ["client", "authentication"]:
         state.xauth = True
         return
+    if not words[3].isdigit() and lowered[4:5] in (
+        ["set"], ["match"], ["ipsec-isakmp"]
+    ):
+        state.collector.unreadable(node, "crypto map sequence not read")
+        return
     if not words[3].isdigit() or len(words) < 5:
         state.collector.not_modelled(node)
         return
