@@ -97,13 +97,18 @@ def _decode(path: str, data: bytes) -> tuple[str, list[str]]:
         return data.decode("latin-1"), notes
 
 
+# Control bytes that text does not hold (tab, newlines, form feed and
+# backspace are text: pager debris holds backspaces).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (8, 9, 10, 12, 13))
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:65536]
     if not sample:
         return False
-    controls = sum(
-        1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13, 8)
-    )
+    # translate() drops the control bytes in C: a byte loop in Python
+    # took longer than the rest of reading a cached config.
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > BINARY_SHARE
 
 
