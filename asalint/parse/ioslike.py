@@ -268,11 +268,12 @@ class LegacyState:
 
 # --- freezing --------------------------------------------------------------
 
-# IKEv1 policy values where a line is absent. IOS and PIX 6 agree: Cisco's
-# IOS Security Command Reference gives DES (56-bit), SHA-1, RSA
-# signatures, DH group 1 (768-bit) and 86,400 seconds as the defaults of
-# `encryption`, `hash`, `authentication`, `group` and `lifetime`; the PIX
-# 6.3 command reference gives the same for `isakmp policy`.
+# IKEv1 policy values where a line is absent. IOS and PIX 6 agree: the
+# table of IKE policy parameters in Cisco's "Configuring Internet Key
+# Exchange Security Protocol" (IOS Security Configuration Guide) gives
+# 56-bit DES-CBC, SHA-1, RSA signatures, 768-bit Diffie-Hellman (group 1)
+# and 86,400 seconds as the defaults; PIX 6.3 `isakmp policy` uses the
+# same values.
 IKEV1_POLICY_DEFAULTS: dict[str, str | int] = {
     "encryption": "des",
     "hash": "sha",
