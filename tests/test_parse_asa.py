@@ -820,6 +820,30 @@ def test_no_plain_key_reaches_the_model_text(branch, hq):
         assert all(secret not in item.origin.text for item in device.unparsed)
 
 
+def test_secrets_inside_lines_not_modelled_are_masked():
+    device = parse(
+        """
+ASA Version 9.9
+interface GigabitEthernet0/1
+ nameif inside
+ ospf message-digest-key 1 md5 OspfKey1
+router bgp 65001
+ neighbor 10.0.0.1 password 0 BgpKey2
+snmp-server user u1 g1 v3 auth sha SnmpAuth3 priv aes 128 SnmpPriv4
+username admin password AdminPass5 privilege 15
+aaa-server RAD (inside) host 10.0.0.9
+ key RadiusKey6
+"""
+    )
+    texts = " ".join(item.origin.text for item in device.unparsed)
+
+    assert len(device.unparsed) == 7
+    for secret in ("OspfKey1", "BgpKey2", "SnmpAuth3", "SnmpPriv4",
+                   "AdminPass5", "RadiusKey6"):
+        assert secret not in texts
+    assert "ospf message-digest-key 1 md5 *****" in texts
+
+
 # --- robustness ------------------------------------------------------------
 
 
