@@ -108,9 +108,9 @@ def test_era_without_version_line_is_inferred_and_noted(line, era):
 
 
 def test_platform_is_told_from_the_text_not_the_name():
-    text = ("PIX Version 6.3(5)\nnameif ethernet0 outside security0\n",)
-    kind = detect(SourceText("asa-firewall.cfg", tuple(text[0].split("\n"))))
-    assert (kind.kind, kind.platform) == ("pix6", "pix")
+    lines = ("PIX Version 6.3(5)", "nameif ethernet0 outside security0")
+    pix6 = detect(SourceText("asa-firewall.cfg", lines))
+    assert (pix6.kind, pix6.platform, pix6.version) == ("pix6", "pix", "6.3(5)")
 
     ios = SourceText("asa.cfg", ("version 15.2", "hostname r1"))
     assert detect(ios).kind == "ios"

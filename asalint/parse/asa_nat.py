@@ -154,39 +154,56 @@ def _undefined(state: AsaState, node: Node, name: str) -> list[_Rule]:
 def _twice(state: AsaState, node: Node) -> list[_Rule]:
     """`nat [(r,m)] [after-auto] [line N] source static|dynamic R M ...`."""
     words = _until_description(node.words)
-    index = words.index("source")
-    if len(words) < index + 4:
-        state.collector.unreadable(node, "NAT source without objects")
+    parts = _twice_parts(state, node, words)
+    if parts is None:
         return []
 
-    pair = _interfaces(words[1]) if len(words) > 1 else None
-    real_if, mapped_if = pair if pair else (None, None)
-    static = words[index + 1] == "static"
-    real_name, mapped_name = words[index + 2], _mapped(words, index + 3)
-
-    source = _named_networks(state, real_name)
-    if source is None:
-        return _undefined(state, node, real_name)
-    destination = _twice_destination(state, node, words)
-    if destination is None:
-        return []
-
-    identity = static and _same(state, real_name, mapped_name)
-    identity = identity and destination[1]
+    source, destination, identity = parts
+    real_if, mapped_if = _interface_pair(words)
     return [
         _Rule(
             section=_manual_section(words),
-            kind=NatKind.IDENTITY if identity else NatKind.TRANSLATE,
+            kind=_kind(identity),
             real_interface=real_if,
             mapped_interface=mapped_if,
             source=source,
-            destination=destination[0],
+            destination=destination,
             origin=state.origin(node),
             route_lookup="route-lookup" in words,
             inactive="inactive" in words,
             insert_at=_line_number(words),
         )
     ]
+
+
+def _twice_parts(state: AsaState, node: Node, words: list[str]):
+    """(source, destination, identity?) or None when not readable."""
+    index = words.index("source")
+    if len(words) < index + 4:
+        state.collector.unreadable(node, "NAT source without objects")
+        return None
+
+    real_name, mapped_name = words[index + 2], _mapped(words, index + 3)
+    source = _named_networks(state, real_name)
+    if source is None:
+        _undefined(state, node, real_name)
+        return None
+    destination = _twice_destination(state, node, words)
+    if destination is None:
+        return None
+
+    identity = words[index + 1] == "static" and destination[1]
+    identity = identity and _same(state, real_name, mapped_name)
+    return source, destination[0], identity
+
+
+def _interface_pair(words: list[str]) -> tuple[str | None, str | None]:
+    pair = _interfaces(words[1]) if len(words) > 1 else None
+    return pair if pair else (None, None)
+
+
+def _kind(identity: bool) -> NatKind:
+    return NatKind.IDENTITY if identity else NatKind.TRANSLATE
 
 
 def _until_description(words: list[str]) -> list[str]:
@@ -263,16 +280,15 @@ def _object_nat(state: AsaState, name: str, node: Node) -> _Rule | None:
         state.collector.unreadable(node, f"object {name!r} has no address")
         return None
 
-    real_if, mapped_if = _interfaces(words[1]) or (None, None)
-    static = words[offset] == "static"
-    source = found.networks
+    static, source = words[offset] == "static", found.networks
     mapped = _mapped(words, offset + 1)
     identity = static and _object_identity(state, name, source, mapped)
+    real_if, mapped_if = _interface_pair(words)
     return _Rule(
         section=_SECTION_OBJECT,
-        kind=NatKind.IDENTITY if identity else NatKind.TRANSLATE,
-        real_interface=real_if if offset == 2 else None,
-        mapped_interface=mapped_if if offset == 2 else None,
+        kind=_kind(identity),
+        real_interface=real_if,
+        mapped_interface=mapped_if,
         source=source,
         destination=(),
         origin=state.origin(node),
