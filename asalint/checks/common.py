@@ -1,0 +1,151 @@
+"""What several checks ask of a device: entries, bindings, routes.
+
+Routing follows the device: the longest matching prefix wins, then the
+lower administrative distance; a route given by next hop only (IOS `ip
+route N M G`) leaves through the interface whose connected network holds
+the next hop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from ipaddress import IPv4Address, IPv4Network
+
+from asalint.model import (
+    CryptoMapBinding,
+    CryptoMapEntry,
+    Device,
+    Era,
+    Origin,
+    Platform,
+    Route,
+)
+
+# Names of the places a crypto map entry's attributes came from, as the
+# parsers record them in `CryptoMapEntry.attribute_origins` (the ASA
+# calls the IKEv2 one `proposal`, IOS `ikev2-proposal`).
+PEER, MATCH, TRANSFORM_SET = "peer", "match", "transform-set"
+IKEV2_PROPOSAL = ("proposal", "ikev2-proposal")
+PFS, PHASE1_MODE, LIFETIME = "pfs", "phase1-mode", "lifetime"
+
+
+def where(entry: CryptoMapEntry, *attributes: str) -> Origin:
+    """The line that set the first attribute known, else the entry's
+    first line."""
+    for attribute in attributes:
+        if attribute in entry.attribute_origins:
+            return entry.attribute_origins[attribute]
+    return entry.origin
+
+
+def device_id(device: Device) -> str:
+    return device.hostname or device.path
+
+
+# --- crypto map entries ----------------------------------------------------
+
+
+def static_entries(device: Device) -> Iterator[CryptoMapEntry]:
+    """Entries of `crypto map` that are not a reference to a dynamic map."""
+    for entry in device.crypto_maps:
+        if entry.dynamic_map is None and not entry.dynamic:
+            yield entry
+
+
+def dynamic_references(device: Device) -> Iterator[CryptoMapEntry]:
+    """`crypto map M N ipsec-isakmp dynamic D` entries."""
+    for entry in device.crypto_maps:
+        if entry.dynamic_map is not None:
+            yield entry
+
+
+def bindings_of(device: Device, map_name: str) -> list[CryptoMapBinding]:
+    return [b for b in device.bindings if b.map == map_name]
+
+
+def bound_entries(
+    device: Device,
+) -> Iterator[tuple[CryptoMapEntry, CryptoMapBinding]]:
+    """Each static entry with each interface its map is bound to."""
+    for entry in static_entries(device):
+        for binding in bindings_of(device, entry.map):
+            yield entry, binding
+
+
+def ike_versions(entry: CryptoMapEntry) -> set[int]:
+    """The IKE versions an entry can negotiate, from what it names."""
+    versions = set()
+    if entry.transform_sets:
+        versions.add(1)
+    if entry.ikev2_proposals or entry.ikev2_profile:
+        versions.add(2)
+    return versions
+
+
+def uses_pre_shared_keys(device: Device) -> bool:
+    """True when an IKEv1 policy authenticates with pre-shared keys.
+
+    Without any policy the key question is left to the rule that reports
+    the missing policy.
+    """
+    return any(
+        str(policy.authentication.value).lower() == "pre-share"
+        for policy in device.ikev1_policies
+    )
+
+
+def is_asa_syntax(device: Device) -> bool:
+    """ASA and PIX 7+: tunnel-groups hold the keys."""
+    return device.platform != Platform.IOS and device.era != Era.PIX6
+
+
+# --- routing ---------------------------------------------------------------
+
+
+def connected_routes(device: Device) -> list[Route]:
+    routes = []
+    for interface in device.interfaces:
+        if interface.address is None or interface.shutdown:
+            continue
+        routes.append(
+            Route(
+                interface=device.interface_key(interface),
+                network=interface.address.network,
+                distance=0,
+            )
+        )
+    return routes
+
+
+def egress(
+    device: Device, target: IPv4Network | IPv4Address
+) -> Route | None:
+    """The route the device would use for `target`, or None."""
+    network = _as_network(target)
+    connected = connected_routes(device)
+    candidates = [
+        route
+        for route in connected + list(device.routes)
+        if network.subnet_of(route.network)
+    ]
+    if not candidates:
+        return None
+
+    best = max(candidates, key=lambda r: (r.network.prefixlen, -r.distance))
+    if best.interface is None and best.gateway is not None:
+        return _via_gateway(best, connected)
+    return best
+
+
+def _via_gateway(route: Route, connected: list[Route]) -> Route | None:
+    # A next-hop-only route leaves where the next hop is connected.
+    for candidate in connected:
+        if route.gateway in candidate.network:
+            return route.model_copy(update={"interface": candidate.interface})
+    return None
+
+
+def _as_network(target: IPv4Network | IPv4Address) -> IPv4Network:
+    if isinstance(target, IPv4Address):
+        return IPv4Network((target, 32))
+    return target
