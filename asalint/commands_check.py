@@ -1,0 +1,190 @@
+"""`asalint check FILE...`: single-config checks on each file, plus the
+pair simulation for every tunnel whose both ends are among the files.
+
+`run_check` is the library side of the command; the CLI renders its
+result like a pair result (devices, tunnels, findings) and decides the
+exit code, 2 when a file could not be read.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network
+from itertools import combinations
+
+from asalint.errors import InputError
+from asalint.model import Device
+from asalint.results import Finding, PairResult, Tunnel
+
+log = logging.getLogger(__name__)
+
+ANY = IPv4Network("0.0.0.0/0")
+PEER_NOT_IN_PAIR = "ASA404"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What `asalint check` found; `errors` are the unreadable files."""
+
+    devices: tuple[Device, ...]
+    tunnels: tuple[Tunnel, ...]
+    findings: tuple[Finding, ...]
+    errors: tuple[InputError, ...] = ()
+
+    @property
+    def result(self) -> PairResult:
+        return PairResult(tunnels=self.tunnels, findings=self.findings)
+
+
+def run_check(paths: Sequence[str]) -> CheckResult:
+    """Load every file, check each, simulate every pair that meets."""
+    from asalint.checks import run_checks
+
+    devices, errors = _load(paths)
+    findings: list[Finding] = []
+    for device in devices:
+        findings.extend(run_checks(device))
+
+    tunnels, pair_findings = _pairs(devices)
+    findings.extend(_known_peers(pair_findings, devices))
+    return CheckResult(
+        devices=tuple(devices),
+        tunnels=tuple(tunnels),
+        findings=_ordered(_unique(findings), paths),
+        errors=tuple(errors),
+    )
+
+
+def _load(paths: Sequence[str]) -> tuple[list[Device], list[InputError]]:
+    from asalint.api import load_device
+
+    devices, errors = [], []
+    for path in paths:
+        try:
+            devices.append(load_device(path))
+        except InputError as error:
+            log.debug("%s: not checked: %s", path, error.problem)
+            errors.append(error)
+    return devices, errors
+
+
+# --- pairs -----------------------------------------------------------------
+
+
+def _pairs(devices: list[Device]) -> tuple[list[Tunnel], list[Finding]]:
+    from asalint.api import pair
+
+    tunnels: list[Tunnel] = []
+    findings: list[Finding] = []
+    for first, second in combinations(devices, 2):
+        if not (meets(first, second) or meets(second, first)):
+            continue
+        log.debug("pair %s and %s", first.path, second.path)
+        result = pair(first, second)
+        tunnels.extend(result.tunnels)
+        findings.extend(result.findings)
+    return tunnels, findings
+
+
+def meets(device: Device, other: Device) -> bool:
+    """Does `device` have a crypto map entry meant for `other`?
+
+    Meant for it: the entry's peer is one of `other`'s addresses, or the
+    entry protects `other`'s networks (a wrong peer address is then the
+    pair simulation's finding, peer-address-mismatch).
+    """
+    if peers_of(device) & addresses_of(other):
+        return True
+    remote = [n for n in remote_networks(device) if n != ANY]
+    local = local_networks(other)
+    return any(r.overlaps(n) for r in remote for n in local)
+
+
+def addresses_of(device: Device) -> set[IPv4Address]:
+    found = set()
+    for interface in device.interfaces:
+        if interface.address is not None:
+            found.add(interface.address.ip)
+        if interface.standby is not None:
+            found.add(interface.standby)
+    return found
+
+
+def peers_of(device: Device) -> set[IPv4Address]:
+    return {peer for entry in device.crypto_maps for peer in entry.peers}
+
+
+def remote_networks(device: Device) -> list[IPv4Network]:
+    networks = []
+    for entry in device.crypto_maps:
+        for acl_entry in device.acls.get(entry.acl or "", ()):
+            if acl_entry.action == "permit":
+                networks.extend(acl_entry.destination)
+    return networks
+
+
+def local_networks(device: Device) -> list[IPv4Network]:
+    return [
+        interface.address.network
+        for interface in device.interfaces
+        if interface.address is not None
+    ]
+
+
+def _known_peers(
+    findings: Iterable[Finding], devices: list[Device]
+) -> list[Finding]:
+    """Drop peer-not-in-pair notes for peers that are among the files:
+    each pair sees the others' devices as strangers."""
+    known = set().union(*(addresses_of(d) for d in devices)) if devices \
+        else set()
+    by_path = {device.path: device for device in devices}
+    kept = []
+    for finding in findings:
+        if finding.rule == PEER_NOT_IN_PAIR and _peers_known(
+            finding, by_path.get(finding.path), known
+        ):
+            continue
+        kept.append(finding)
+    return kept
+
+
+def _peers_known(
+    finding: Finding, device: Device | None, known: set[IPv4Address]
+) -> bool:
+    if device is None:
+        return False
+    for entry in device.crypto_maps:
+        lines = {o.line for o in entry.attribute_origins.values()}
+        if finding.line in lines | {entry.origin.line} and entry.peers:
+            return all(peer in known for peer in entry.peers)
+    return False
+
+
+# --- ordering ----------------------------------------------------------------
+
+
+def _unique(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per rule, file, line and key."""
+    seen: set[tuple] = set()
+    kept = []
+    for finding in findings:
+        identity = (finding.rule, finding.path, finding.line, finding.key)
+        if identity not in seen:
+            seen.add(identity)
+            kept.append(finding)
+    return kept
+
+
+def _ordered(
+    findings: list[Finding], paths: Sequence[str]
+) -> tuple[Finding, ...]:
+    rank = {path: index for index, path in enumerate(paths)}
+    return tuple(
+        sorted(
+            findings,
+            key=lambda f: (rank.get(f.path, len(rank)), f.line or 0, f.rule),
+        )
+    )
