@@ -149,21 +149,21 @@ MASKED_TOKENS = frozenset(
 _SECRET_PATTERNS = [
     re.compile(p, re.IGNORECASE)
     for p in (
-        r"^(\s*(?:ikev1\s+|ikev2\s+(?:local|remote)-authentication\s+)?"
-        r"pre-shared-key\s+(?:address\s+\S+(?:\s+\S+)?\s+key\s+)?(?:[08]\s+)?)",
+        (r"^(\s*(?:ikev1\s+|ikev2\s+(?:local|remote)-authentication\s+)?"
+        r"pre-shared-key\s+(?:address\s+\S+(?:\s+\S+)?\s+key\s+)?(?:[08]\s+)?)"),
         r"^(\s*(?:crypto\s+)?isakmp\s+key\s+(?:[068]\s+)?)",
         r"^(\s*pre-shared-key\s+(?:local|remote)\s+(?:[068]\s+)?)",
         r"^(\s*(?:enable\s+)?(?:password|secret)\s+(?:[05789]\s+)?)",
-        r"^(\s*enable\s+(?:password|secret)\s+(?:level\s+\d+\s+)?"
-        r"(?:[05789]\s+)?)",
-        r"^(\s*username\s+\S+\s+(?:privilege\s+\d+\s+)?"
-        r"(?:password|secret)\s+(?:[05789]\s+)?)",
+        (r"^(\s*enable\s+(?:password|secret)\s+(?:level\s+\d+\s+)?"
+        r"(?:[05789]\s+)?)"),
+        (r"^(\s*username\s+\S+\s+(?:privilege\s+\d+\s+)?"
+        r"(?:password|secret)\s+(?:[05789]\s+)?)"),
         r"^(\s*passwd\s+)",
         r"^(\s*snmp-server\s+community\s+)",
         r"^(\s*snmp-server\s+host\s+\S+\s+\S+\s+community\s+)",
         r"^(\s*failover\s+(?:ipsec\s+pre-shared-)?key\s+(?:[08]\s+)?)",
-        r"^(\s*(?:tacacs-server|radius-server)\s+(?:host\s+\S+\s+)?"
-        r"key\s+(?:[07]\s+)?)",
+        (r"^(\s*(?:tacacs-server|radius-server)\s+(?:host\s+\S+\s+)?"
+        r"key\s+(?:[07]\s+)?)"),
         r"^(\s*key\s+config-key\s+password-encryption\s+)",
         r"^(\s*(?:server-)?key\s+(?:[07]\s+)?)",
         r"^(\s*key-string\s+(?:[07]\s+)?)",
@@ -174,9 +174,31 @@ _SECRET_PATTERNS = [
 ]
 
 
+# IOS keyring keys: a key type digit, `local` / `remote`, and
+# `address A [M] key K` or `hostname H key K` before the key.
+_KEYRING_KEY = re.compile(
+    r"^(\s*pre-shared-key\s+(?:(?:local|remote)\s+)?"
+    r"(?:(?:address|hostname)\s+\S+(?:\s+(?!key\b)\S+)?\s+key\s+)?"
+    r"(?:\d\s+(?=\S))?)",
+    re.IGNORECASE,
+)
+
+# Secrets in the middle of a line (routing-protocol keys, SNMPv3
+# passphrases, `password` after a user name): a second pass.
+_SECRET_INSIDE = re.compile(
+    r"((?<!<)\b(?:password|passwd|secret|authentication-key"
+    r"|key-string(?:\s+password)?|message-digest-key\s+\d+\s+md5"
+    r"|authentication\s+key\s+\S+\s+\d+|pre-share\s+key"
+    r"|auth\s+(?:md5|sha\S*)|priv\s+(?:des|3des|aes(?:\s+\d+)?+))"
+    r"\s+(?:[0-9]\s+)?+)(?![*<])(\S+)",
+    re.IGNORECASE,
+)
+
+
 def mask_line(text: str) -> str:
     """The line with any secret it holds replaced by `*****`."""
-    for pattern in _SECRET_PATTERNS:
+    text = _SECRET_INSIDE.sub(r"\1*****", text)
+    for pattern in (_KEYRING_KEY, *_SECRET_PATTERNS):
         match = pattern.match(text)
         if match and len(text) > match.end():
             return _mask_after(text, match.end())
@@ -185,9 +207,10 @@ def mask_line(text: str) -> str:
 
 def _mask_after(text: str, start: int) -> str:
     rest = text[start:]
-    for token in MASKED_TOKENS:
-        if rest.lower().startswith(token):
-            return text
+    if rest.startswith("*") or any(
+        rest.lower().startswith(token) for token in MASKED_TOKENS
+    ):
+        return text
     parts = rest.split(None, 1)
     tail = f" {parts[1]}" if len(parts) > 1 else ""
     return f"{text[:start]}*****{tail}"

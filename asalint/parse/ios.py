@@ -17,9 +17,8 @@ from ipaddress import IPv4Interface
 
 from asalint.model import Device, Era, Interface, Platform, Route, Setting
 from asalint.parse import ios_acl, ios_crypto, ios_ikev2
-from asalint.parse.common import network_from_mask, parse_ip
+from asalint.parse.common import Collector, network_from_mask, parse_ip
 from asalint.parse.ioslike import (
-    LegacyCollector,
     LegacyState,
     fill_lifetimes,
     freeze,
@@ -40,7 +39,7 @@ _NOT_COMMANDS = re.compile(
 
 def parse_ios(source: SourceText, tree: list[Node]) -> Device:
     """Read an IOS / IOS XE running-config into the model."""
-    state = LegacyState(LegacyCollector(source.path), Platform.IOS, Era.IOS)
+    state = LegacyState(Collector(source.path), Platform.IOS, Era.IOS)
     for note in source.notes:
         state.collector.note(note)
 

@@ -10,7 +10,6 @@ pre-shared key, and the step that freezes it all into a `Device`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 
@@ -38,36 +37,7 @@ from asalint.model import (
 )
 from asalint.parse.common import Collector, parse_ip
 from asalint.parse.tree import Node
-from asalint.source import MASKED_TOKENS, mask_line
-
-# Key forms of IOS keyrings that `mask_line` does not cover: a key type
-# digit other than 0/8, `local` / `remote`, and `hostname H key K`.
-_IOS_KEY = re.compile(
-    r"^(\s*pre-shared-key\s+(?:(?:local|remote)\s+)?"
-    r"(?:(?:address|hostname)\s+\S+(?:\s+(?!key\b)\S+)?\s+key\s+)?"
-    r"(?:\d\s+(?=\S))?)(\S+)(.*)$",
-    re.IGNORECASE,
-)
-
-
-def mask_secrets(text: str) -> str:
-    """The line with any key masked, IOS keyring forms included."""
-    match = _IOS_KEY.match(text)
-    if match is None:
-        return mask_line(text)
-    if _is_masked(match.group(2)):
-        return text
-    return f"{match.group(1)}*****{match.group(3)}"
-
-
-class LegacyCollector(Collector):
-    """A `Collector` whose origins also mask IOS keyring keys."""
-
-    def origin(self, node: Node) -> Origin:
-        return Origin(
-            path=self.path, line=node.line, text=mask_secrets(node.text)
-        )
-
+from asalint.source import MASKED_TOKENS
 
 # --- keys ------------------------------------------------------------------
 
@@ -186,7 +156,7 @@ class Ikev2Drafts:
 class LegacyState:
     """Everything a walk of an IOS or PIX 6 config gathers."""
 
-    collector: LegacyCollector
+    collector: Collector
     platform: Platform
     era: Era
     version: str | None = None

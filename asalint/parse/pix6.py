@@ -32,9 +32,8 @@ from asalint.model import (
     Setting,
 )
 from asalint.parse import ios_acl, ios_crypto
-from asalint.parse.common import network_from_mask, parse_ip
+from asalint.parse.common import Collector, network_from_mask, parse_ip
 from asalint.parse.ioslike import (
-    LegacyCollector,
     LegacyState,
     fill_lifetimes,
     freeze,
@@ -60,7 +59,7 @@ _EXEMPT, _STATIC, _DYNAMIC = 1, 2, 3
 
 def parse_pix6(source: SourceText, tree: list[Node]) -> Device:
     """Read a PIX 6.x configuration into the model."""
-    state = LegacyState(LegacyCollector(source.path), Platform.PIX, Era.PIX6)
+    state = LegacyState(Collector(source.path), Platform.PIX, Era.PIX6)
     state.nat_control = True  # PIX 6 drops what no translation matches
     for note in source.notes:
         state.collector.note(note)
