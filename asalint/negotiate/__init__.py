@@ -1,1 +1,27 @@
-"""The IKE simulation. See `simulate_pair`."""
+"""The IKE simulation: every tunnel between two devices, both ways.
+
+`simulate_pair` pairs the devices' crypto map entries (`asalint.pairing`),
+walks each direction through the design's steps (`simulate`), and
+returns the tunnels in output order with their findings.
+"""
+
+from __future__ import annotations
+
+from asalint.model import Device
+from asalint.results import PairResult
+
+
+def simulate_pair(first: Device, second: Device) -> PairResult:
+    """Every tunnel between `first` and `second`, each side initiating."""
+    from asalint.negotiate.findings import deduplicate
+    from asalint.negotiate.index import DeviceIndex
+    from asalint.negotiate.simulate import simulate_leg
+    from asalint.pairing import pair_devices
+
+    pairing = pair_devices(DeviceIndex(first, 0), DeviceIndex(second, 1))
+    simulated = [simulate_leg(leg) for leg in pairing.legs]
+    findings = [item for result in simulated for item in result.findings]
+    return PairResult(
+        tunnels=tuple(result.tunnel for result in simulated),
+        findings=deduplicate(findings + list(pairing.strangers)),
+    )

@@ -1,0 +1,55 @@
+"""Route questions the steps ask: where does this go out, where from."""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address, IPv4Network
+
+from asalint.addresses import ANY
+from asalint.negotiate.index import DeviceIndex, RouteEntry
+
+
+def same_interface(first: str | None, second: str | None) -> bool:
+    return (
+        first is not None
+        and second is not None
+        and first.lower() == second.lower()
+    )
+
+
+def egress(
+    index: DeviceIndex, target: IPv4Address | IPv4Network
+) -> RouteEntry | None:
+    """The route a packet to `target` follows (longest prefix)."""
+    return index.routing.lookup(target)
+
+
+def routed_out(
+    index: DeviceIndex,
+    target: IPv4Address | IPv4Network,
+    interface: str | None,
+) -> bool:
+    route = egress(index, target)
+    return route is not None and same_interface(route.interface, interface)
+
+
+def reached_inside(
+    index: DeviceIndex, network: IPv4Network, crypto: str | None
+) -> bool:
+    """Is some part of `network` behind an interface other than `crypto`?
+
+    A crypto ACL's source side must be where real traffic comes from; a
+    reversed ACL names the peer's networks there, which sit behind the
+    crypto interface itself.
+    """
+    if network == ANY:
+        return True
+    return any(
+        name is not None and not same_interface(name, crypto)
+        for name in index.routing.interfaces_reaching(network)
+    )
+
+
+def arrival(index: DeviceIndex, network: IPv4Network) -> str | None:
+    """The interface traffic from `network` comes in on (its route)."""
+    route = egress(index, network)
+    return route.interface if route else None

@@ -1,0 +1,190 @@
+"""One direction of one tunnel, walked through the design's steps 0 to 7.
+
+The walk stops at the first step that fails. What the configs cannot
+decide (masked keys, rules the sources mark uncertain) is assumed to
+pass and recorded as a condition, so the prediction says what it hangs
+on instead of guessing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from asalint.negotiate.exchange import ladder
+from asalint.negotiate.findings import findings_for
+from asalint.negotiate.fixes import fixes_for
+from asalint.negotiate.phase1 import auth, keys, msg1, msg2, policy
+from asalint.negotiate.phase2 import phase2
+from asalint.negotiate.states import (
+    inferred,
+    initiator_state,
+    responder_state,
+)
+from asalint.negotiate.traffic import traffic
+from asalint.negotiate.trigger import trigger
+from asalint.negotiate.walk import End, Fault, Outcome, Walk, lines
+from asalint.pairing import Leg, source_interface
+from asalint.results import Finding, Prediction, Side, Stage, Step, Tunnel
+
+STEPS: tuple[tuple[str, Callable[[Walk], Outcome]], ...] = (
+    ("trigger", trigger),
+    ("msg1", msg1),
+    ("policy", policy),
+    ("msg2", msg2),
+    ("keys", keys),
+    ("auth", auth),
+    ("phase2", phase2),
+    ("traffic", traffic),
+)
+
+STAGE_OF = {
+    "trigger": Stage.TRIGGER,
+    "msg1": Stage.PHASE1,
+    "policy": Stage.PHASE1,
+    "msg2": Stage.PHASE1,
+    "keys": Stage.PHASE1,
+    "auth": Stage.PHASE1,
+    "phase2": Stage.PHASE2,
+    "traffic": Stage.TRAFFIC,
+}
+
+
+@dataclass(frozen=True)
+class Simulated:
+    tunnel: Tunnel
+    findings: tuple[Finding, ...]
+
+
+def simulate_leg(leg: Leg) -> Simulated:
+    walk = start(leg)
+    steps, fault, failed_at = _walk(walk)
+    prediction = _predict(walk, fault, failed_at)
+    tunnel = _tunnel(walk, steps, fault, failed_at, prediction)
+    return Simulated(tunnel, _findings(walk, fault, prediction))
+
+
+def start(leg: Leg) -> Walk:
+    interface = leg.initiator_interface or source_interface(
+        leg.initiator, leg.entry, leg.peer
+    )
+    address = interface.address.ip if interface and interface.address else None
+    mode = str(leg.entry.phase1_mode.value or "main").lower()
+    return Walk(
+        leg=leg,
+        initiator=End(leg.initiator, leg.entry, interface, address),
+        responder=End(leg.responder, None, leg.responder_interface, leg.peer),
+        mode="aggressive" if mode == "aggressive" else "main",
+    )
+
+
+def _walk(walk: Walk) -> tuple[list[Step], Fault | None, str | None]:
+    steps: list[Step] = []
+    for name, run in STEPS:
+        outcome = run(walk)
+        if isinstance(outcome, Fault):
+            steps.append(
+                Step(
+                    step=name,
+                    ok=False,
+                    detail=outcome.detail,
+                    lines=outcome.initiator_lines + outcome.responder_lines,
+                    certain=outcome.certain,
+                )
+            )
+            return steps, outcome, name
+        steps.append(
+            Step(
+                step=name, ok=True, detail=outcome.detail, lines=outcome.lines
+            )
+        )
+    return steps, None, None
+
+
+def _predict(
+    walk: Walk, fault: Fault | None, failed_at: str | None
+) -> Prediction:
+    point = (
+        (fault.point or failed_at) if fault and failed_at else "established"
+    )
+    init_family, resp_family = walk.initiator.family, walk.responder.family
+    if fault is not None and fault.condition:
+        walk.assume(fault.condition)
+    if fault is not None and not fault.certain:
+        walk.certain = False
+    if inferred(init_family, resp_family, walk.mode, point):
+        walk.assume(f"the states at this point ({point}) are inferred")
+    return Prediction(
+        initiator_state=initiator_state(init_family, walk.mode, point),
+        responder_state=responder_state(resp_family, walk.mode, point),
+        stage=STAGE_OF[failed_at] if failed_at else Stage.ESTABLISHED,
+        cause=fault.cause if fault else walk.assumption,
+        cause_side=fault.side if fault else None,
+        certain=walk.certain,
+        conditions=tuple(walk.conditions),
+    )
+
+
+def _tunnel(walk, steps, fault, failed_at, prediction) -> Tunnel:
+    point = (fault.point or failed_at) if fault else "established"
+    note = fault.cause if fault else ""
+    initiator, responder = walk.initiator, walk.responder
+    return Tunnel(
+        initiator=initiator.device.path,
+        responder=responder.device.path,
+        initiator_address=str(initiator.address)
+        if initiator.address
+        else None,
+        responder_address=str(walk.leg.peer) if walk.leg.peer else None,
+        mode=walk.mode,
+        crypto_map=_maps(walk),
+        predicted=prediction,
+        steps=tuple(steps),
+        exchange=ladder(walk.mode, point, note),
+        fixes=fixes_for(walk, fault) if fault else (),
+    )
+
+
+def _maps(walk: Walk) -> dict[str, str]:
+    found = {}
+    if walk.initiator.entry is not None:
+        found[walk.initiator.device.path] = walk.initiator.entry.label
+    entry = walk.chosen or _counterpart_entry(walk)
+    if entry is not None:
+        found[walk.responder.device.path] = entry.label
+    return found
+
+
+def _counterpart_entry(walk: Walk):
+    address = walk.initiator.address
+    entries = walk.responder.index.entries_by_peer.get(address, [])
+    return entries[0] if address and entries else None
+
+
+def _findings(
+    walk: Walk, fault: Fault | None, prediction: Prediction
+) -> tuple[Finding, ...]:
+    found: list[Finding] = []
+    if fault is not None:
+        found += findings_for(walk, fault, prediction)
+    elif walk.assumption is not None and not any(
+        warning.cause == walk.assumption for warning in walk.warnings
+    ):
+        found += _assumption(walk, prediction)
+    for warning in walk.warnings:
+        found += findings_for(walk, warning, None)
+    return tuple(found)
+
+
+def _assumption(walk: Walk, prediction: Prediction) -> list[Finding]:
+    # Established only under assumptions: psk-unverifiable and the like
+    # are findings of their own, at their rule's level.
+    initiator, responder = walk.keys or (None, None)
+    fault = Fault(
+        walk.assumption or "",
+        Side.BOTH,
+        "; ".join(walk.conditions) or "cannot be verified from the configs",
+        initiator_lines=lines(initiator.origin if initiator else None),
+        responder_lines=lines(responder.origin if responder else None),
+    )
+    return findings_for(walk, fault, prediction)

@@ -1,0 +1,284 @@
+"""Which crypto map entry on one device talks to the other device.
+
+A direction of a tunnel (a `Leg`) starts at a crypto map entry of the
+initiator whose `set peer` names an address the other device owns, or its
+failover standby address (which never answers: the active unit holds the
+system addresses), or - when no peer is the other device's but the entry
+protects that device's networks - a wrong address (peer-address-mismatch).
+
+Peers that belong to neither device are reported as notes: the far end
+is not the config given. A device that answers through a dynamic map
+entry and has no static entry of its own for the other device gets a
+leg too, which stops at once: a dynamic entry never initiates.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from ipaddress import IPv4Address
+
+from asalint.addresses import ANY, NetSet
+from asalint.causes import PEER_NOT_IN_PAIR
+from asalint.model import CryptoMapEntry, Interface, Origin
+from asalint.negotiate.index import DeviceIndex
+from asalint.results import Finding, Level
+
+log = logging.getLogger(__name__)
+
+STANDBY = "peer-is-standby-address"
+MISMATCH = "peer-address-mismatch"
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One direction to simulate: an initiator's entry and a peer."""
+
+    initiator: DeviceIndex
+    responder: DeviceIndex
+    entry: CryptoMapEntry
+    peer: IPv4Address | None  # None: the entry names no peer
+    earlier_peers: tuple[IPv4Address, ...] = ()
+    responder_interface: Interface | None = None
+    fault: str | None = None  # STANDBY or MISMATCH, decided by pairing
+    initiator_interface: Interface | None = None  # known: dynamic legs
+
+    @property
+    def order(self) -> tuple:
+        return (
+            self.initiator.position,
+            _map_rank(self.initiator, self.entry),
+            self.entry.sequence,
+            int(self.peer) if self.peer else -1,
+        )
+
+
+@dataclass(frozen=True)
+class Pairing:
+    legs: tuple[Leg, ...]
+    strangers: tuple[Finding, ...]  # peers in neither file
+
+
+def pair_devices(first: DeviceIndex, second: DeviceIndex) -> Pairing:
+    """Every direction between the two devices, in output order."""
+    legs: list[Leg] = []
+    strangers: list[Finding] = []
+    for here, there in ((first, second), (second, first)):
+        for entry in here.static_entries():
+            found, notes = _legs_for_entry(here, there, entry)
+            legs.extend(found)
+            strangers.extend(notes)
+    legs.extend(_dynamic_only_legs(legs))
+    return Pairing(
+        tuple(sorted(legs, key=lambda leg: leg.order)), tuple(strangers)
+    )
+
+
+def _legs_for_entry(
+    here: DeviceIndex, there: DeviceIndex, entry: CryptoMapEntry
+) -> tuple[list[Leg], list[Finding]]:
+    if _is_ikev2_only(entry):
+        log.debug("%s %s: IKEv2 entry left out", here.path, entry.label)
+        return [], []
+    legs = _legs_to_owned_peers(here, there, entry)
+    if legs:
+        return legs, _strangers(here, there, entry)
+    if _meant_for(here, there, entry):
+        peer = entry.peers[0] if entry.peers else None
+        fault = MISMATCH if peer else None
+        return [Leg(here, there, entry, peer, fault=fault)], []
+    return [], _strangers(here, there, entry)
+
+
+def _is_ikev2_only(entry: CryptoMapEntry) -> bool:
+    # An entry with only IKEv2 proposals, or an IOS entry with an IKEv2
+    # profile, negotiates IKEv2; this simulation speaks IKEv1.
+    if entry.ikev2_profile:
+        return True
+    return bool(entry.ikev2_proposals) and not entry.transform_sets
+
+
+def _legs_to_owned_peers(
+    here: DeviceIndex, there: DeviceIndex, entry: CryptoMapEntry
+) -> list[Leg]:
+    legs = []
+    for position, peer in enumerate(entry.peers):
+        earlier = entry.peers[:position]
+        owner = there.owner(peer)
+        if owner is not None:
+            legs.append(Leg(here, there, entry, peer, earlier, owner))
+        elif peer in there.standby:
+            interface = there.standby[peer]
+            legs.append(
+                Leg(here, there, entry, peer, earlier, interface, STANDBY)
+            )
+    return legs
+
+
+def _meant_for(
+    here: DeviceIndex, there: DeviceIndex, entry: CryptoMapEntry
+) -> bool:
+    """Does the entry protect the other device's networks?
+
+    Its remote side (the ACL's destinations) must be non-empty, not
+    `any`, and lie wholly within the networks the other device reaches
+    behind itself or protects in its own crypto ACLs.
+    """
+    remote = _remote_networks(here, entry)
+    return bool(remote) and there.networks.covers(remote)
+
+
+def _remote_networks(here: DeviceIndex, entry: CryptoMapEntry) -> NetSet:
+    found = [
+        network
+        for ace in here.acl(entry.acl)
+        if ace.action == "permit" and not ace.inactive
+        for network in ace.destination
+        if network != ANY
+    ]
+    return NetSet.of(found)
+
+
+def _strangers(
+    here: DeviceIndex, there: DeviceIndex, entry: CryptoMapEntry
+) -> list[Finding]:
+    rule, name, level = PEER_NOT_IN_PAIR
+    found = []
+    for peer in entry.peers:
+        if _belongs_to(peer, here) or _belongs_to(peer, there):
+            continue
+        origin = _peer_origin(entry)
+        found.append(
+            Finding(
+                rule=rule,
+                name=name,
+                cause=None,
+                level=Level(level),
+                message=(
+                    f"{entry.label} peer {peer} is an address of neither"
+                    f" {_name(here)} nor {_name(there)}"
+                ),
+                path=here.path,
+                line=origin.line,
+                key=f"{rule}|{_name(here)}|{peer}|{entry.label}",
+                properties={"peer": str(peer)},
+            )
+        )
+    return found
+
+
+def _belongs_to(peer: IPv4Address, index: DeviceIndex) -> bool:
+    return peer in index.owned or peer in index.standby
+
+
+def _peer_origin(entry: CryptoMapEntry) -> Origin:
+    return entry.attribute_origins.get("peer", entry.origin)
+
+
+def _name(index: DeviceIndex) -> str:
+    return index.device.hostname or index.path
+
+
+def _map_rank(index: DeviceIndex, entry: CryptoMapEntry) -> int:
+    if entry.map in index.map_order:
+        return index.map_order.index(entry.map)
+    return len(index.map_order)
+
+
+# --- answering through a dynamic map ---------------------------------------
+
+
+def _dynamic_only_legs(legs: list[Leg]) -> list[Leg]:
+    """Reverse legs for responders that only answer, through a dynamic map.
+
+    Such a responder has no static entry for the initiator; its leg
+    starts at the dynamic entry and stops at the trigger (a note).
+    """
+    found: dict[tuple, Leg] = {}
+    for leg in legs:
+        if leg.fault or leg.responder_interface is None or leg.peer is None:
+            continue
+        reverse = _dynamic_leg(leg)
+        if reverse is not None:
+            key = (
+                reverse.initiator.position,
+                reverse.entry.label,
+                reverse.peer,
+            )
+            found.setdefault(key, reverse)
+    return list(found.values())
+
+
+def _dynamic_leg(leg: Leg) -> Leg | None:
+    responder, initiator = leg.responder, leg.initiator
+    if _has_static_entry_for(responder, initiator):
+        return None
+    assert leg.responder_interface is not None
+    binding = responder.map_on.get(
+        responder.key(leg.responder_interface).lower()
+    )
+    if binding is None:
+        return None
+    dynamic = _first_dynamic_entry(responder, binding.map)
+    address = _initiator_address(initiator, leg.entry)
+    if dynamic is None or address is None:
+        return None
+    return Leg(
+        responder,
+        initiator,
+        dynamic,
+        address,
+        responder_interface=initiator.owner(address),
+        initiator_interface=leg.responder_interface,
+    )
+
+
+def _has_static_entry_for(here: DeviceIndex, there: DeviceIndex) -> bool:
+    addresses = set(there.owned) | set(there.standby)
+    return any(peer in addresses for peer in here.entries_by_peer)
+
+
+def _first_dynamic_entry(
+    index: DeviceIndex, map_name: str
+) -> CryptoMapEntry | None:
+    for entry in index.entries_for_map(map_name):
+        if entry.dynamic_map:
+            entries = index.dynamic_entries(entry.dynamic_map)
+            if entries:
+                return entries[0]
+    return None
+
+
+def _initiator_address(
+    index: DeviceIndex, entry: CryptoMapEntry
+) -> IPv4Address | None:
+    interface = source_interface(index, entry)
+    if interface is None or interface.address is None:
+        return None
+    return interface.address.ip
+
+
+def source_interface(
+    index: DeviceIndex, entry: CryptoMapEntry, peer: IPv4Address | None = None
+) -> Interface | None:
+    """The interface whose address an initiator's IKE packets carry.
+
+    IOS `crypto map M local-address IF` names it; otherwise it is the
+    interface the map is bound to (the one that routes to the peer when
+    the map is bound to several).
+    """
+    if entry.local_address:
+        named = index.interface(entry.local_address)
+        if named is not None:
+            return named
+    bound = [
+        index.interface(binding.interface)
+        for binding in index.bound_interfaces(entry.map)
+    ]
+    bound_interfaces = [interface for interface in bound if interface]
+    if peer is not None and len(bound_interfaces) > 1:
+        route = index.routing.lookup(peer)
+        for interface in bound_interfaces:
+            if route and route.interface == index.key(interface):
+                return interface
+    return bound_interfaces[0] if bound_interfaces else None
