@@ -1,0 +1,126 @@
+"""Loading many configs: cache lookups here, parsing across processes.
+
+The parser spends about a second on every few thousand lines, all of it
+in Python, so a repository check parses on every CPU it may use. Cache
+lookups stay in this process (a hit costs less than starting a worker);
+only the misses go to workers, largest file first so that no worker is
+left with a big file at the end. Results come back in input order, and an
+InputError raised in a worker comes back as the same InputError.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from asalint.cache import (
+    ConfigText,
+    ModelCache,
+    parse_config_text,
+    read_config_text,
+)
+from asalint.errors import InputError
+from asalint.model import Device
+
+log = logging.getLogger(__name__)
+
+Loaded = Device | InputError
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """An InputError as a worker sends it back (its args do not pickle)."""
+
+    path: str
+    problem: str
+
+
+def load_all(
+    paths: Sequence[str],
+    *,
+    cache_dir: str | os.PathLike | None,
+    jobs: int | None = None,
+) -> list[Loaded]:
+    """Every path's device, or the InputError it raised, in input order.
+
+    `cache_dir` None parses every file; `jobs` caps the worker processes
+    (None: every CPU this process may use; 1: no workers).
+    """
+    cache = ModelCache(cache_dir) if cache_dir is not None else None
+    first_pass = [_lookup(path, cache) for path in paths]
+
+    pending = [item for item in first_pass if isinstance(item, ConfigText)]
+    parsed = iter(_parse_all(pending, _plain(cache_dir), jobs))
+    return [
+        next(parsed) if isinstance(item, ConfigText) else item
+        for item in first_pass
+    ]
+
+
+def usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _lookup(path: str, cache: ModelCache | None) -> Loaded | ConfigText:
+    try:
+        config = read_config_text(path)
+    except InputError as error:
+        return error
+    if cache is None:
+        return config
+    return cache.lookup(config) or config
+
+
+def _parse_all(
+    configs: list[ConfigText], cache_dir: str | None, jobs: int | None
+) -> list[Loaded]:
+    workers = min(jobs or usable_cpus(), len(configs))
+    if workers < 2:
+        return [_unwrap(_parse_in_worker(c, cache_dir)) for c in configs]
+
+    log.debug("parsing %d configs in %d processes", len(configs), workers)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = _submit_largest_first(pool, configs, cache_dir)
+        return [_unwrap(futures[i].result()) for i in range(len(configs))]
+
+
+def _submit_largest_first(
+    pool: ProcessPoolExecutor, configs: list[ConfigText], cache_dir: str | None
+) -> dict[int, Future]:
+    by_size = sorted(
+        range(len(configs)), key=lambda i: len(configs[i].text), reverse=True
+    )
+    return {
+        index: pool.submit(_parse_in_worker, configs[index], cache_dir)
+        for index in by_size
+    }
+
+
+def _plain(cache_dir: str | os.PathLike | None) -> str | None:
+    return None if cache_dir is None else str(Path(cache_dir))
+
+
+def _parse_in_worker(
+    config: ConfigText, cache_dir: str | None
+) -> Device | _Failure:
+    """Parse, store the entry (the worker holds the text), send back."""
+    try:
+        device = parse_config_text(config)
+    except InputError as error:
+        return _Failure(error.path, error.problem)
+    if cache_dir is not None:
+        ModelCache(cache_dir).store(config, device)
+    return device
+
+
+def _unwrap(result: Device | _Failure) -> Loaded:
+    if isinstance(result, _Failure):
+        return InputError(result.path, result.problem)
+    return result
