@@ -1,11 +1,16 @@
 """The library entry points the CLI and the tests call.
 
-`load_device` reads and parses one config; `pair` simulates every tunnel
-between two devices in both directions.
+`load_device` reads and parses one config; `load_devices` many, through
+the parsed-model cache and across processes; `pair` simulates every
+tunnel between two devices in both directions.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+
+from asalint.errors import InputError
 from asalint.model import Device
 from asalint.results import PairResult
 
@@ -16,6 +21,32 @@ def load_device(path: str) -> Device:
     from asalint.source import read_config
 
     return parse_device(read_config(path))
+
+
+def load_devices(
+    paths: Sequence[str],
+    *,
+    cache: bool = True,
+    cache_dir: str | os.PathLike | None = None,
+    jobs: int | None = None,
+) -> list[Device]:
+    """Read and parse every path, in order; raise the first InputError.
+
+    Unchanged configs come from the parsed-model cache (`cache_dir`,
+    default `.asalint_cache` in the working folder) unless `cache` is
+    False; the others are parsed in up to `jobs` processes (default: one
+    per CPU). Every file is tried before an error is raised; callers that
+    report every unreadable file use `asalint.parallel.load_all`.
+    """
+    from asalint.cache import DEFAULT_DIRECTORY
+    from asalint.parallel import load_all
+
+    directory = (cache_dir or DEFAULT_DIRECTORY) if cache else None
+    results = load_all(paths, cache_dir=directory, jobs=jobs)
+    for result in results:
+        if isinstance(result, InputError):
+            raise result
+    return results  # type: ignore[return-value]
 
 
 def pair(first: Device, second: Device) -> PairResult:
