@@ -8,7 +8,6 @@ address tokens in an access-list entry (`any`, `host A`, `A M`, `object N`,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from ipaddress import (
@@ -35,27 +34,9 @@ ANY = IPv4Network("0.0.0.0/0")
 NOT_MODELLED = "not modelled"
 
 
-# Secrets that sit in the middle of a line (routing-protocol keys, SNMPv3
-# passphrases, `password` after a user name), which `mask_line` looks for
-# only at the start: a second pass for every line the parsers keep.
-_SECRET_INSIDE = re.compile(
-    r"((?<!<)\b(?:password|passwd|secret|authentication-key"
-    r"|key-string(?:\s+password)?|message-digest-key\s+\d+\s+md5"
-    r"|authentication\s+key\s+\S+\s+\d+|pre-share\s+key"
-    r"|auth\s+(?:md5|sha\S*)|priv\s+(?:des|3des|aes(?:\s+\d+)?+))"
-    r"\s+(?:[0-9]\s+)?+)(?![*<])(\S+)",
-    re.IGNORECASE,
-)
-
-
-def masked(text: str) -> str:
-    """`mask_line` plus secrets found anywhere in the line."""
-    return mask_line(_SECRET_INSIDE.sub(r"\1*****", text))
-
-
 def origin(path: str, node: Node) -> Origin:
     """The node's origin; the text has any secret masked."""
-    return Origin(path=path, line=node.line, text=masked(node.text))
+    return Origin(path=path, line=node.line, text=mask_line(node.text))
 
 
 # --- addresses -------------------------------------------------------------
