@@ -9,6 +9,7 @@ exit code, 2 when a file could not be read.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
@@ -38,11 +39,20 @@ class CheckResult:
         return PairResult(tunnels=self.tunnels, findings=self.findings)
 
 
-def run_check(paths: Sequence[str]) -> CheckResult:
-    """Load every file, check each, simulate every pair that meets."""
+def run_check(
+    paths: Sequence[str],
+    *,
+    cache_dir: str | os.PathLike | None = None,
+    jobs: int | None = 1,
+) -> CheckResult:
+    """Load every file, check each, simulate every pair that meets.
+
+    `cache_dir` names the parsed-model cache (None: parse every file) and
+    `jobs` the parsing processes (1: parse here), as for `load_devices`.
+    """
     from asalint.checks import run_checks
 
-    devices, errors = _load(paths)
+    devices, errors = _load(paths, cache_dir, jobs)
     findings: list[Finding] = []
     for device in devices:
         findings.extend(run_checks(device))
@@ -57,16 +67,18 @@ def run_check(paths: Sequence[str]) -> CheckResult:
     )
 
 
-def _load(paths: Sequence[str]) -> tuple[list[Device], list[InputError]]:
-    from asalint.api import load_device
+def _load(
+    paths: Sequence[str], cache_dir, jobs: int | None
+) -> tuple[list[Device], list[InputError]]:
+    from asalint.parallel import load_all
 
     devices, errors = [], []
-    for path in paths:
-        try:
-            devices.append(load_device(path))
-        except InputError as error:
-            log.debug("%s: not checked: %s", path, error.problem)
-            errors.append(error)
+    for loaded in load_all(paths, cache_dir=cache_dir, jobs=jobs):
+        if isinstance(loaded, InputError):
+            log.debug("%s: not checked: %s", loaded.path, loaded.problem)
+            errors.append(loaded)
+        else:
+            devices.append(loaded)
     return devices, errors
 
 
@@ -138,8 +150,9 @@ def _known_peers(
 ) -> list[Finding]:
     """Drop peer-not-in-pair notes for peers that are among the files:
     each pair sees the others' devices as strangers."""
-    known = set().union(*(addresses_of(d) for d in devices)) if devices \
-        else set()
+    known: set[IPv4Address] = set()
+    for device in devices:
+        known |= addresses_of(device)
     by_path = {device.path: device for device in devices}
     kept = []
     for finding in findings:
