@@ -53,16 +53,16 @@ def run_check(
     from asalint.checks import run_checks
 
     devices, errors = _load(paths, cache_dir, jobs)
-    findings: list[Finding] = []
+    single: list[Finding] = []
     for device in devices:
-        findings.extend(run_checks(device))
+        single.extend(run_checks(device))
 
     tunnels, pair_findings = _pairs(devices)
-    findings.extend(_known_peers(pair_findings, devices))
+    findings = _merge(_known_peers(pair_findings, devices), single)
     return CheckResult(
         devices=tuple(devices),
         tunnels=tuple(tunnels),
-        findings=_ordered(_unique(findings), paths),
+        findings=_ordered(findings, paths),
         errors=tuple(errors),
     )
 
@@ -179,14 +179,28 @@ def _peers_known(
 # --- ordering ----------------------------------------------------------------
 
 
-def _unique(findings: Iterable[Finding]) -> list[Finding]:
-    """One finding per rule, file, line and key."""
+def _merge(pair: list[Finding], single: list[Finding]) -> list[Finding]:
+    """Pair findings, then the single-config ones they do not repeat.
+
+    A single-config check and the simulation often name the same fault on
+    the same line; the pair finding is kept, as it carries the predicted
+    states. Pairs that share a device may repeat a finding too.
+    """
+    kept = _unique(pair, lambda f: (f.rule, f.path, f.line, f.key))
+    covered = {(f.rule, f.path, f.line) for f in kept}
+    kept += [
+        f for f in _unique(single, lambda f: (f.rule, f.path, f.line, f.key))
+        if (f.rule, f.path, f.line) not in covered
+    ]
+    return kept
+
+
+def _unique(findings: Iterable[Finding], identity) -> list[Finding]:
     seen: set[tuple] = set()
     kept = []
     for finding in findings:
-        identity = (finding.rule, finding.path, finding.line, finding.key)
-        if identity not in seen:
-            seen.add(identity)
+        if identity(finding) not in seen:
+            seen.add(identity(finding))
             kept.append(finding)
     return kept
 

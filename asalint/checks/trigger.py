@@ -80,6 +80,12 @@ def _versions_of_map(device: Device, name: str) -> set[int]:
     return versions
 
 
+def _enabled(device: Device, interface: str) -> set[int]:
+    """The IKE versions enabled on `interface`."""
+    tables = {1: device.ikev1_interfaces, 2: device.ikev2_interfaces}
+    return {version for version, table in tables.items() if interface in table}
+
+
 @check("ASA302")
 def check_ike_enabled(device: Device) -> Iterator[Finding]:
     """IKE must be enabled where a crypto map is bound.
@@ -92,15 +98,7 @@ def check_ike_enabled(device: Device) -> Iterator[Finding]:
         return
     for binding in device.bindings:
         needed = _versions_of_map(device, binding.map)
-        enabled = {
-            version
-            for version, table in (
-                (1, device.ikev1_interfaces),
-                (2, device.ikev2_interfaces),
-            )
-            if binding.interface in table
-        }
-        if not needed or needed & enabled:
+        if not needed or needed & _enabled(device, binding.interface):
             continue
         names = " or ".join(f"IKEv{v}" for v in sorted(needed))
         yield finding(
