@@ -358,6 +358,10 @@ class Device(Frozen):
     # access-class, capture ...): an ACL in none of these and in no
     # crypto map is unused.
     acl_uses: dict[str, Origin] = {}
+    # Transform set or IKEv2 proposal name -> the first line outside
+    # crypto maps that names it (`crypto ipsec profile` for VTIs): one
+    # in none of these and in no crypto map entry is unused.
+    transform_set_uses: dict[str, Origin] = {}
     defaults: tuple[DefaultUsed, ...] = ()
     unparsed: tuple[Unparsed, ...] = ()
     notes: tuple[str, ...] = ()
