@@ -133,7 +133,9 @@ def check_dynamic_map_defined(device: Device) -> Iterator[Finding]:
 
 @check("ASA410")
 def check_transform_set_used(device: Device) -> Iterator[Finding]:
+    """A transform set no crypto map entry or IPsec profile names."""
     used = {name for e in _all_entries(device) for name in e.transform_sets}
+    used |= set(device.transform_set_uses)
     for name, transform_set in sorted(device.transform_sets.items()):
         if name in used:
             continue
