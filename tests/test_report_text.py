@@ -233,7 +233,21 @@ def test_every_line_fits_the_width(width):
     assert max(len(line) for line in text.splitlines()) <= width
 
 
-def test_wrapped_citations_keep_their_indent():
+def test_a_long_fix_command_stays_one_pasteable_line():
+    command = (
+        "access-list outside_cryptomap_10 extended permit ip "
+        "10.20.0.0 255.255.255.0 10.10.0.0 255.255.255.0"
+    )
+    tunnel = stalled_at_mm4().model_copy(
+        update={"fixes": (Fix(path=BRANCH, commands=(command,)),)}
+    )
+
+    rows = render(tunnel).splitlines()
+
+    assert "      " + command in rows
+
+
+def test_wrapped_citations_continue_deeper_indented():
     long_text = "crypto map outside_map 10 match address " + "X" * 90
     tunnel = stalled_at_mm4()
     step = tunnel.steps[1].model_copy(
@@ -245,7 +259,7 @@ def test_wrapped_citations_keep_their_indent():
 
     first = next(i for i, row in enumerate(rows) if "hq.cfg:41" in row)
     assert rows[first].startswith("    hq.cfg:41 crypto map")
-    assert rows[first + 1].startswith("    XXXX")
+    assert rows[first + 1].startswith("        XXXX")
 
 
 def test_plain_output_has_no_escape_sequences_and_colour_has_some():

@@ -23,7 +23,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass
 from typing import TextIO
 
-from rich.console import Console, RenderableType
+from rich.console import (
+    Console,
+    ConsoleOptions,
+    RenderableType,
+    RenderResult,
+)
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -83,7 +88,10 @@ def render_text(
     console = _console(buffer, color, max(width, MIN_WIDTH))
     glyphs = UNICODE if unicode else ASCII
     for renderable in _report(result, devices, glyphs):
-        console.print(renderable)
+        if isinstance(renderable, Verbatim):
+            console.print(renderable.text, soft_wrap=True)
+        else:
+            console.print(renderable)
     return _strip_trailing_spaces(buffer.getvalue())
 
 
@@ -137,6 +145,45 @@ def _indent(renderable: RenderableType, columns: int) -> Padding:
     return Padding(renderable, (0, 0, 0, columns))
 
 
+class Hanging:
+    """Text indented by `indent`, its wrapped lines by `hang` more.
+
+    The deeper indent shows that a line continues the one above, so a
+    long cited config line is not read as two lines of the config.
+    """
+
+    def __init__(self, text: Text, indent: int = 0, hang: int = 4) -> None:
+        self.text = text
+        self.indent = indent
+        self.hang = hang
+
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> RenderResult:
+        room = max(options.max_width - self.indent, 20)
+        first, *rest = self.text.wrap(console, room, overflow="fold")
+        yield Text.assemble(" " * self.indent, first)
+        if not rest:
+            return
+
+        # Wrap what follows the first line again, in the narrower room.
+        plain = self.text.plain
+        start = len(first.plain)
+        start += len(plain[start:]) - len(plain[start:].lstrip())
+        tail = self.text[start:].wrap(
+            console, max(room - self.hang, 20), overflow="fold"
+        )
+        for line in tail:
+            yield Text.assemble(" " * (self.indent + self.hang), line)
+
+
+@dataclass(frozen=True)
+class Verbatim:
+    """A line never wrapped: a config command must paste as one line."""
+
+    text: Text
+
+
 def _strip_trailing_spaces(text: str) -> str:
     return "\n".join(line.rstrip(" ") for line in text.split("\n"))
 
@@ -153,7 +200,9 @@ def _report(
     result: PairResult, devices: Sequence[Device], glyphs: Glyphs
 ) -> list[RenderableType]:
     names = {device.path: _hostname(device) for device in devices}
-    parts: list[RenderableType] = [_device_line(d) for d in devices]
+    parts: list[RenderableType] = [
+        Hanging(_device_line(device)) for device in devices
+    ]
     for tunnel in result.tunnels:
         parts.append(Text())
         parts.extend(_tunnel_section(tunnel, names, glyphs))
@@ -164,7 +213,7 @@ def _report(
         parts.extend(_findings_section(findings))
 
     parts.append(Text())
-    parts.append(_summary(result.tunnels, findings))
+    parts.append(Hanging(_summary(result.tunnels, findings)))
     return parts
 
 
@@ -198,7 +247,7 @@ def _plural(count: int, noun: str) -> str:
 def _tunnel_section(
     tunnel: Tunnel, names: Mapping[str, str], glyphs: Glyphs
 ) -> list[RenderableType]:
-    parts: list[RenderableType] = [_title(tunnel)]
+    parts: list[RenderableType] = [Hanging(_title(tunnel))]
     parts.append(_states(tunnel, names))
     parts.extend(_verdict(tunnel.predicted))
     parts.append(Text())
@@ -259,14 +308,14 @@ def _verdict(predicted: Prediction) -> list[RenderableType]:
             line.append(f" ({rule.rule})")
     if predicted.cause_side:
         line.append(_side_words(predicted.cause_side))
-    lines: list[RenderableType] = [_indent(line, 2)]
+    lines: list[RenderableType] = [Hanging(line, 2)]
 
     if not predicted.certain:
         conditions = "; ".join(clean(c) for c in predicted.conditions)
         uncertain = Text()
         uncertain.append("uncertain: ", "yellow")
         uncertain.append(conditions or "the outcome rests on an assumption")
-        lines.append(_indent(uncertain, 2))
+        lines.append(Hanging(uncertain, 2))
     return lines
 
 
@@ -374,21 +423,20 @@ def _reason(
     for step in failed:
         parts.append(Text())
         parts.append(_step_detail(step))
-        parts.append(_citations(step.lines))
+        parts.extend(_citations(step.lines))
     return parts
 
 
-def _step_detail(step: Step) -> Padding:
+def _step_detail(step: Step) -> Hanging:
     label = "assumed" if step.ok else "why"
     line = Text()
     line.append(f"{label} ({step.step}): ", "bold")
     line.append(clean(step.detail))
-    return _indent(line, 2)
+    return Hanging(line, 2)
 
 
-def _citations(lines: Sequence[Origin]) -> Padding:
-    cited = Text("\n".join(clean(origin.cite()) for origin in lines))
-    return _indent(cited, 4)
+def _citations(lines: Sequence[Origin]) -> list[Hanging]:
+    return [Hanging(Text(clean(origin.cite())), 4) for origin in lines]
 
 
 def _fixes(fixes: Sequence[Fix]) -> list[RenderableType]:
@@ -400,21 +448,20 @@ def _fixes(fixes: Sequence[Fix]) -> list[RenderableType]:
     for fix in fixes:
         by_path.setdefault(fix.path, []).append(fix)
     for path, group in by_path.items():
-        parts.append(_indent(Text(clean(path), style="bold"), 4))
-        parts.append(_indent(_fix_lines(group), 6))
+        parts.append(Hanging(Text(clean(path), style="bold"), 4))
+        parts.extend(_fix_lines(group))
     return parts
 
 
-def _fix_lines(fixes: Sequence[Fix]) -> Text:
-    lines = Text()
+def _fix_lines(fixes: Sequence[Fix]) -> list[RenderableType]:
+    lines: list[RenderableType] = []
     for fix in fixes:
         if fix.why:
             # `!` starts a comment on the ASA and IOS, so the block can be
             # pasted into a config session as it stands.
-            lines.append(f"! {clean(fix.why)}\n", "dim")
+            lines.append(Hanging(Text(f"! {clean(fix.why)}", "dim"), 6, 2))
         for command in fix.commands:
-            lines.append(clean(command) + "\n")
-    lines.rstrip()
+            lines.append(Verbatim(Text(" " * 6 + clean(command))))
     return lines
 
 
@@ -424,8 +471,8 @@ def _fix_lines(fixes: Sequence[Fix]) -> Text:
 def _findings_section(findings: Sequence[Finding]) -> list[RenderableType]:
     parts: list[RenderableType] = [Text("Findings", style="bold")]
     for finding in findings:
-        parts.append(_indent(_finding_head(finding), 2))
-        parts.append(_indent(_finding_body(finding), 4))
+        parts.append(Hanging(_finding_head(finding), 2))
+        parts.extend(_finding_body(finding))
     return parts
 
 
@@ -441,11 +488,12 @@ def _finding_head(finding: Finding) -> Text:
     return head
 
 
-def _finding_body(finding: Finding) -> Text:
-    body = Text(clean(finding.message))
+def _finding_body(finding: Finding) -> list[Hanging]:
+    body = [Hanging(Text(clean(finding.message)), 4, 0)]
     for related in finding.related:
         where = f"{related.path}:{related.line}"
-        body.append("\n" + clean(f"{where} {related.message}"), "dim")
+        text = Text(clean(f"{where} {related.message}"), "dim")
+        body.append(Hanging(text, 4))
     return body
 
 
