@@ -3,6 +3,8 @@ the line it reports."""
 
 from __future__ import annotations
 
+import pytest
+
 from asalint.checks import registered
 from asalint.parse import parse_device
 from asalint.source import SourceText
@@ -231,3 +233,31 @@ def test_dynamic_entry_last_passes():
                       DYNAMIC_MAP + "crypto map outside_map 65535 "
                       "ipsec-isakmp dynamic DYN\n")
     assert fired("ASA205", text) == []
+
+
+def test_transform_set_named_by_an_ipsec_profile_is_used():
+    text = add_before(HQ, "crypto map outside_map 10 match",
+                      "crypto ipsec ikev1 transform-set VTI esp-aes-256 "
+                      "esp-sha-hmac\n")
+    device = parse_device(SourceText("site.cfg", tuple(text.splitlines())))
+    profile = device.transform_sets["VTI"].origin
+    used = device.model_copy(update={"transform_set_uses": {"VTI": profile}})
+    [check] = registered()["ASA410"]
+    assert [f.line for f in check(device)] == [profile.line]
+    assert list(check(used)) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the parsers do not yet record the transform sets a `crypto "
+    "ipsec profile` (a VTI) names, which the router does use",
+)
+def test_ios_ipsec_profile_keeps_its_transform_set_in_use():
+    text = (
+        "version 15.4\nhostname r\n"
+        "crypto ipsec transform-set TS esp-aes 256 esp-sha-hmac\n"
+        " mode tunnel\n"
+        "crypto ipsec profile VTI\n set transform-set TS\n"
+        "interface Tunnel1\n tunnel protection ipsec profile VTI\n"
+    )
+    assert fired("ASA410", text) == []

@@ -241,3 +241,17 @@ def test_l2l_key_without_no_xauth_is_reported_at_the_key():
     exempt = change(text, "address 198.51.100.1\n",
                     "address 198.51.100.1 no-xauth\n")
     assert fired("ASA117", exempt) == []
+
+
+def test_equal_routes_out_of_both_interfaces_are_enough():
+    # Two interfaces in one subnet: the connected routes tie, and one of
+    # them leaves by the map's interface.
+    text = change(IOS, " crypto map VPN\n", "")
+    text = change(text, "interface GigabitEthernet0/1\n"
+                  " ip address 10.2.0.1 255.255.0.0\n",
+                  "interface GigabitEthernet0/1\n"
+                  " ip address 203.0.113.3 255.255.255.0\n"
+                  " crypto map VPN\n")
+    text = change(text, "ip route 0.0.0.0 0.0.0.0 203.0.113.254\n", "")
+    text = change(text, "set peer 198.51.100.1", "set peer 203.0.113.9")
+    assert fired("ASA112", text) == []

@@ -121,6 +121,17 @@ def egress(
     device: Device, target: IPv4Network | IPv4Address
 ) -> Route | None:
     """The route the device would use for `target`, or None."""
+    best = best_routes(device, target)
+    return best[0] if best else None
+
+
+def best_routes(
+    device: Device, target: IPv4Network | IPv4Address
+) -> list[Route]:
+    """Every route of the longest prefix and lowest distance for `target`.
+
+    Equal routes share the traffic, so a check accepts any of them.
+    """
     network = _as_network(target)
     connected = connected_routes(device)
     candidates = [
@@ -129,12 +140,20 @@ def egress(
         if network.subnet_of(route.network)
     ]
     if not candidates:
-        return None
+        return []
 
-    best = max(candidates, key=lambda r: (r.network.prefixlen, -r.distance))
-    if best.interface is None and best.gateway is not None:
-        return _via_gateway(best, connected)
-    return best
+    rank = max((r.network.prefixlen, -r.distance) for r in candidates)
+    best = [
+        r for r in candidates if (r.network.prefixlen, -r.distance) == rank
+    ]
+    resolved = (_resolved(route, connected) for route in best)
+    return [route for route in resolved if route is not None]
+
+
+def _resolved(route: Route, connected: list[Route]) -> Route | None:
+    if route.interface is None and route.gateway is not None:
+        return _via_gateway(route, connected)
+    return route
 
 
 def _via_gateway(route: Route, connected: list[Route]) -> Route | None:

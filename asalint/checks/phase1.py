@@ -12,8 +12,8 @@ from ipaddress import IPv4Address
 from asalint.checks.algorithms import weak_algorithms
 from asalint.checks.common import (
     PEER,
+    best_routes,
     bound_entries,
-    egress,
     ike_versions,
     is_asa_syntax,
     static_entries,
@@ -226,9 +226,10 @@ def check_route_to_peer(device: Device) -> Iterator[Finding]:
     """IKE packets to the peer must leave by the map's interface."""
     for entry, binding in bound_entries(device):
         for peer in entry.peers:
-            route = egress(device, peer)
-            if route is not None and route.interface == binding.interface:
+            routes = best_routes(device, peer)
+            if any(r.interface == binding.interface for r in routes):
                 continue
+            route = routes[0] if routes else None
             yield _no_route(device, entry, binding.interface, peer, route)
 
 

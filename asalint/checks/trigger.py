@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from ipaddress import IPv4Network
 
 from asalint.checks.common import (
+    best_routes,
     bound_entries,
     dynamic_references,
     egress,
@@ -221,14 +222,14 @@ def _route_problem(
     device: Device, acl_entry: AclEntry, interface: str
 ) -> str | None:
     for network in acl_entry.destination:
-        route = egress(device, network)
-        if route is None:
+        routes = best_routes(device, network)
+        if not routes:
             return f"no route to the protected network {network}"
-        if route.interface != interface:
+        if all(route.interface != interface for route in routes):
             return (
                 f"the protected network {network} is routed out of "
-                f"{route.interface}, not {interface} where the crypto map "
-                "is bound"
+                f"{routes[0].interface}, not {interface} where the crypto "
+                "map is bound"
             )
     return None
 
