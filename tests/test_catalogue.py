@@ -272,3 +272,15 @@ def test_example(rule: Rule, example: Example, tmp_path):
     else:
         where = example.file or "config"
         assert (where, example.line) in fired, fired
+
+
+def test_installed_rules_win_over_the_checkout(tmp_path, monkeypatch):
+    # An installed wheel holds the catalogue inside the package.
+    packaged = tmp_path / "rules"
+    packaged.mkdir()
+    _write(packaged)
+    monkeypatch.setattr(
+        "asalint.catalogue.resources.files", lambda package: tmp_path
+    )
+    assert rules_dir() == packaged
+    assert load_catalogue(rules_dir()).ids == ("ASA490",)
