@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from pairs_expect import load_pair
 from report_builders import (
     BRANCH,
     HQ,
@@ -386,3 +388,166 @@ def test_library_logging_goes_to_stderr_with_v(engine, capsys, monkeypatch):
     captured = capsys.readouterr()
     assert "diagnostic" in captured.err
     assert "diagnostic" not in captured.out
+
+
+# --- end to end on the fixture pairs ----------------------------------------
+
+# Keys as `show running-config` prints them when it hides them.
+HIDDEN_KEYS = {"*****", "<secret", "<removed>", "<redacted>", "<hidden>"}
+KEY_LINE = re.compile(
+    r"(?:pre-shared-key|isakmp key)\s+"
+    r"(?:address\s+\S+(?:\s+\S+)?\s+key\s+|(?:local|remote)\s+)?"
+    r"(?:[068]\s+)?(?P<key>\S+)",
+    re.IGNORECASE,
+)
+PAIR_NAMES = sorted(p.parent.name for p in PAIRS.glob("*/a.cfg"))
+# Pairs whose every direction the simulation predicts as expected.toml
+# says (tests/test_pairs.py holds the whole table).
+SETTLED = [
+    "demo",
+    "working-84",
+    "working-pre83",
+    "masked-keys",
+    "pfs-responder-only-84",
+    "crypto-map-not-applied-84",
+    "psk-mismatch-pre83",
+]
+
+
+def pair_paths(name: str) -> list[str]:
+    """The pair's files, relative to the repository as a user types."""
+    folder = PAIRS.relative_to(REPO) / name
+    return [str(folder / "a.cfg"), str(folder / "b.cfg")]
+
+
+def plain_keys(paths: list[str]) -> set[str]:
+    keys = set()
+    for path in paths:
+        for line in (REPO / path).read_text(encoding="utf-8").splitlines():
+            match = KEY_LINE.search(line)
+            key = match["key"] if match else ""
+            if key and not any(key.startswith(h) for h in HIDDEN_KEYS):
+                keys.add(key)
+    return keys
+
+
+def json_run(paths: list[str], capsys) -> tuple[int, dict]:
+    code = run(["pair", *paths, "--format", "json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("name", SETTLED)
+def test_json_document_predicts_what_the_pair_expects(
+    name, capsys, monkeypatch
+):
+    monkeypatch.chdir(REPO)
+    paths = pair_paths(name)
+    expected = load_pair(PAIRS / name)
+
+    _, document = json_run(paths, capsys)
+
+    assert [d["path"] for d in document["devices"]] == paths
+    for tunnel in expected.tunnels:
+        initiator = paths[0] if tunnel.initiator == "a" else paths[1]
+        found = [
+            t["predicted"]
+            for t in document["tunnels"]
+            if t["initiator"] == initiator
+            and t["crypto_map"].get(initiator) == tunnel.crypto_map
+        ]
+        wanted = tunnel.wanted()
+        wanted["cause"] = None if tunnel.cause == "none" else tunnel.cause
+        wanted.pop("ike_version", None)
+        wanted.pop("failed_exchange", None)
+        assert [{k: p[k] for k in wanted} for p in found] == [wanted]
+
+
+@pytest.mark.parametrize("name", SETTLED)
+def test_exit_code_agrees_with_the_document(name, capsys, monkeypatch):
+    monkeypatch.chdir(REPO)
+
+    code, document = json_run(pair_paths(name), capsys)
+
+    errors = [f for f in document["findings"] if f["level"] == "error"]
+    assert code == (FINDINGS if errors else CLEAN)
+
+
+@pytest.mark.parametrize("name", PAIR_NAMES)
+@pytest.mark.parametrize("output_format", ["json", "text"])
+def test_no_plain_key_of_the_configs_in_any_output(
+    name, output_format, capsys, monkeypatch
+):
+    monkeypatch.chdir(REPO)
+    paths = pair_paths(name)
+    keys = plain_keys(paths)
+
+    run(["pair", *paths, "--format", output_format, "-v"])
+
+    captured = capsys.readouterr()
+    for key in keys:
+        assert key not in captured.out
+        assert key not in captured.err
+
+
+def test_fixture_pairs_hold_plain_keys_for_the_secret_test():
+    keys = set().union(*(plain_keys(pair_paths(n)) for n in PAIR_NAMES))
+
+    assert len(keys) >= 3
+
+
+def test_demo_text_shows_the_stall_the_lines_and_the_fix(capsys, monkeypatch):
+    monkeypatch.chdir(PAIRS / "demo")
+    stale_group = Path("b.cfg").read_text().splitlines()[129]
+
+    assert run(["pair", "a.cfg", "b.cfg"]) == FINDINGS
+
+    out = capsys.readouterr().out
+    lines = [line.strip() for line in out.splitlines()]
+    assert lines[0].startswith("a.cfg: hq-fw, asa 9.12(4)")
+    assert (
+        "a.cfg -> b.cfg (outside_map 10, 203.0.113.2 -> 198.51.100.10)"
+        in lines
+    )
+    assert any(
+        line.startswith("hq-fw (initiator)") and "MM_WAIT_MSG4" in line
+        for line in lines
+    )
+    assert f"b.cfg:130 {stale_group.strip()}" in lines
+    assert sum("stops here" in line for line in lines) == 2
+    assert "tunnel-group 203.0.113.2 type ipsec-l2l" in lines
+    assert lines[-1].startswith("2 tunnel directions, 0 established;")
+
+
+def test_working_pair_text_says_established_and_exits_0(capsys, monkeypatch):
+    monkeypatch.chdir(PAIRS / "working-84")
+
+    assert run(["pair", "a.cfg", "b.cfg"]) == CLEAN
+
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1].startswith(
+        "2 tunnel directions, 2 established;"
+    )
+    assert "stops here" not in out
+
+
+def test_console_script_on_the_demo_pair(tmp_path):
+    script = Path(sys.executable).with_name("asalint")
+    if not script.exists():
+        pytest.skip("the asalint script is not installed beside python")
+    demo = PAIRS / "demo"
+
+    done = subprocess.run(
+        [str(script), "pair", "a.cfg", "b.cfg", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=demo,
+    )
+
+    assert done.returncode == FINDINGS
+    assert done.stderr == ""
+    document = json.loads(done.stdout)
+    assert [d["hostname"] for d in document["devices"]] == [
+        "hq-fw",
+        "branch-fw",
+    ]
