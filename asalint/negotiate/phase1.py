@@ -331,6 +331,7 @@ def _with_responder_key(walk: Walk, pairs):
 def _matched(walk: Walk, pair: tuple[Offer, Offer]) -> Passed:
     theirs, mine = pair
     walk.authentication = theirs.suite.authentication
+    walk.policy_lines = (mine.origin, theirs.origin)
     if theirs.origin is None or mine.origin is None:
         walk.assume(
             f"the built-in policy {theirs.priority if theirs.origin is None else mine.priority}"

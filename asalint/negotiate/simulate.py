@@ -179,12 +179,15 @@ def _findings(
 def _assumption(walk: Walk, prediction: Prediction) -> list[Finding]:
     # Established only under assumptions: psk-unverifiable and the like
     # are findings of their own, at their rule's level.
-    initiator, responder = walk.keys or (None, None)
+    if walk.keys:
+        initiator, responder = (choice.origin for choice in walk.keys)
+    else:
+        initiator, responder = walk.policy_lines
     fault = Fault(
         walk.assumption or "",
         Side.BOTH,
         "; ".join(walk.conditions) or "cannot be verified from the configs",
-        initiator_lines=lines(initiator.origin if initiator else None),
-        responder_lines=lines(responder.origin if responder else None),
+        initiator_lines=lines(initiator),
+        responder_lines=lines(responder),
     )
     return findings_for(walk, fault, prediction)

@@ -84,6 +84,7 @@ class Walk:
     chosen: CryptoMapEntry | None = None  # the responder's entry
     authentication: str = "pre-share"
     keys: tuple = ()  # (initiator's KeyChoice, responder's KeyChoice)
+    policy_lines: tuple[Origin | None, Origin | None] = (None, None)
     warnings: list[Fault] = field(default_factory=list)
 
     def assume(self, condition: str) -> None:
