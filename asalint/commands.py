@@ -120,9 +120,23 @@ def pair(
 
     configure_logging(verbose)
     check_output_path(output, [first, second])
+    _check_distinct(first, second)
     devices = load_devices([first, second])
     result = api.pair(devices[0], devices[1])
     finish(result, devices, Report(output_format, output, fail_on, exit_zero))
+
+
+def _check_distinct(first: str, second: str) -> None:
+    # A device paired with itself "tunnels" to its own addresses: every
+    # prediction would be nonsense, so say what is wrong instead.
+    from asalint.errors import UsageError
+
+    try:
+        same = os.path.samefile(first, second)
+    except OSError:
+        return  # a missing file is reported when it is read
+    if same:
+        raise UsageError(f"{second}: is the same file as {first}")
 
 
 # --- shared by the commands -------------------------------------------------

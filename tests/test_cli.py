@@ -193,6 +193,18 @@ def test_real_missing_file_through_the_real_loader(capsys, tmp_path):
     assert first_line == f"asalint: {absent}: no such file"
 
 
+def test_a_file_paired_with_itself_is_a_usage_error(capsys, tmp_path):
+    config = tmp_path / "hq.cfg"
+    config.write_text("hostname hq\n")
+    again = tmp_path / "." / "hq.cfg"
+
+    assert run(["pair", str(config), str(again)]) == 2
+
+    assert capsys.readouterr().err == (
+        f"asalint: {again}: is the same file as {config}\n"
+    )
+
+
 def test_internal_error_names_the_type_never_the_message(
     capsys, engine, monkeypatch
 ):
