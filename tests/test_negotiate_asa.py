@@ -461,6 +461,13 @@ def test_early_dynamic_entry_that_refuses_is_a_map_order_fault(tmp_path):
         "phase2",
         "crypto-map-order",
     )
+    (fix,) = tunnel.fixes
+    assert fix.commands == (
+        "crypto map outside_map 4 match address HQ-VPN",
+        "crypto map outside_map 4 set peer 198.51.100.1",
+        "crypto map outside_map 4 set ikev1 transform-set AES256-SHA",
+        "clear configure crypto map outside_map 10",
+    )
 
 
 def test_early_dynamic_entry_that_accepts_is_only_a_warning(tmp_path):

@@ -159,12 +159,11 @@ def _peer_address(walk: Walk) -> str:
 def _answer_only(walk: Walk, fault: Fault) -> list[Fix]:
     end = walk.initiator
     name, sequence = _entry_name(end)
+    command = f"no crypto map {name} {sequence} set connection-type"
     return [
         _fix(
             end,
-            [
-                f"no crypto map {name} {sequence} set connection-type answer-only"
-            ],
+            [f"{command} answer-only"],
             "let the entry initiate (if it should)",
         )
     ]
@@ -222,7 +221,7 @@ def _nat(walk: Walk, fault: Fault) -> list[Fix]:
     return [_fix(end, commands, "exempt the protected traffic from NAT")]
 
 
-# --- phase 1 ------------------------------------------------------------------
+# --- phase 1 -----------------------------------------------------------------
 
 
 def _route_peer(walk: Walk, fault: Fault) -> list[Fix]:
@@ -359,7 +358,7 @@ def _xauth(walk: Walk, fault: Fault) -> list[Fix]:
     ]
 
 
-# --- phase 2 and traffic ---------------------------------------------------------
+# --- phase 2 and traffic -----------------------------------------------------
 
 
 def _no_map(walk: Walk, fault: Fault) -> list[Fix]:
@@ -385,30 +384,34 @@ def _no_map(walk: Walk, fault: Fault) -> list[Fix]:
     return [_fix(end, commands, "add an entry for the initiator")]
 
 
-def _free_sequence(walk: Walk, map_name: str) -> int:
+def _free_sequence(walk: Walk, map_name: str, below: int = 0) -> int:
+    """An unused sequence number before the map's first dynamic entry."""
     entries = walk.responder.index.entries_for_map(map_name)
     dynamic = [entry.sequence for entry in entries if entry.dynamic_map]
     used = {entry.sequence for entry in entries}
-    limit = min(dynamic) if dynamic else 65535
-    start = max([s for s in used if s < limit], default=0) + 1
-    for sequence in range(start, limit):
-        if sequence not in used:
-            return sequence
-    return 1
+    limit = below or (min(dynamic) if dynamic else 65535)
+    candidates = [n for n in range(limit - 1, 0, -1) if n not in used]
+    return candidates[0] if candidates else 1
 
 
 def _order(walk: Walk, fault: Fault) -> list[Fix]:
+    """Move the static entry in front of the dynamic one that catches
+    its peer: the same entry under a lower sequence number."""
+    if walk.order is None:
+        return []
+    via, later = walk.order
     end = walk.responder
-    return [
-        _fix(
-            end,
-            [
-                f"! give the static entry a sequence number below the dynamic one ({line.text.strip()})"
-                for line in fault.responder_lines[:1]
-            ],
-            "a static entry must come before the dynamic entry that would catch its peer",
-        )
-    ]
+    sequence = _free_sequence(walk, later.map, below=via.sequence)
+    settings = [f"match address {later.acl}"]
+    settings.append("set peer " + " ".join(str(p) for p in later.peers))
+    if later.transform_sets:
+        names = " ".join(later.transform_sets)
+        settings.append(syntax.set_transform_set(end.device, names))
+    if later.pfs.value:
+        settings.append(f"set pfs {later.pfs.value}")
+    commands = syntax.map_lines(end.device, later.map, sequence, settings)
+    commands += syntax.remove_entry(end.device, later.map, later.sequence)
+    return [_fix(end, commands, "static entries go before dynamic ones")]
 
 
 def _proxy(walk: Walk, fault: Fault) -> list[Fix]:
@@ -475,7 +478,8 @@ def _blocked(walk: Walk, fault: Fault) -> list[Fix]:
         _fix(
             end,
             syntax.permit_vpn(end.device),
-            "let decrypted traffic bypass the interface ACL (or permit it there)",
+            "let decrypted traffic bypass the interface ACL"
+            " (or permit it there)",
         )
     ]
 

@@ -130,7 +130,7 @@ def _peer_key(
         return KeyChoice(
             None, None, f"no key for {peer}{scope}", "psk-missing"
         )
-    best = max(candidates, key=lambda key: key.peer.prefixlen)  # type: ignore[union-attr]
+    best = max(candidates, key=_prefix_length)
     return KeyChoice(
         best.key,
         best.origin,
@@ -138,6 +138,10 @@ def _peer_key(
         None if best.key.state != KeyState.ABSENT else "psk-missing",
         peer_key=best,
     )
+
+
+def _prefix_length(key: PeerKey) -> int:
+    return key.peer.prefixlen if key.peer is not None else -1
 
 
 def _keyrings_in_scope(

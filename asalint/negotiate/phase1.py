@@ -332,10 +332,11 @@ def _matched(walk: Walk, pair: tuple[Offer, Offer]) -> Passed:
     theirs, mine = pair
     walk.authentication = theirs.suite.authentication
     walk.policy_lines = (mine.origin, theirs.origin)
-    if theirs.origin is None or mine.origin is None:
+    builtin = theirs if theirs.origin is None else mine
+    if builtin.origin is None:
         walk.assume(
-            f"the built-in policy {theirs.priority if theirs.origin is None else mine.priority}"
-            " is used as documented (uncertain)"
+            f"the built-in policy {builtin.priority} is used as documented"
+            " (uncertain)"
         )
     if theirs.lifetime and mine.lifetime and theirs.lifetime != mine.lifetime:
         # The guides word the rule both ways and no field report shows a
@@ -483,7 +484,7 @@ def _source_line(walk: Walk) -> Origin | None:
     return interface.address_origin or interface.origin
 
 
-# --- step 5: authentication ---------------------------------------------------
+# --- step 5: authentication --------------------------------------------------
 
 
 def auth(walk: Walk) -> Outcome:

@@ -170,7 +170,7 @@ def _later_static(index, entries, address, proposal) -> CryptoMapEntry | None:
     return None
 
 
-# --- judging the choice -------------------------------------------------------
+# --- judging the choice ------------------------------------------------------
 
 
 def _judge(
@@ -251,6 +251,7 @@ def _proxy_fault_side(walk: Walk, acl) -> Side:
 
 def _order(walk: Walk, selection: Selection, offer: Fault | None):
     assert selection.via is not None and selection.later is not None
+    walk.order = (selection.via, selection.later)
     static_offer = _offer_fault(walk, selection.later)
     fault = Fault(
         "crypto-map-order",
@@ -294,7 +295,7 @@ def _proxy_notes(
             "proxy-id-not-mirrored",
             BOTH,
             f"{proposal.label()} lies inside, but is not the mirror of,"
-            f" {walk.responder.name} access-list {acceptance.entry.acl if acceptance.entry else ''}",
+            f" {walk.responder.name} access-list {_acl_name(acceptance)}",
             initiator_lines=lines(proposal.entry.origin),
             responder_lines=lines(
                 acceptance.entry.origin if acceptance.entry else None
@@ -303,7 +304,11 @@ def _proxy_notes(
     )
 
 
-# --- what the chosen entry asks for --------------------------------------------
+# --- what the chosen entry asks for ------------------------------------------
+
+
+def _acl_name(acceptance: Acceptance) -> str:
+    return acceptance.entry.acl if acceptance.entry else ""
 
 
 def _offer_fault(walk: Walk, chosen: CryptoMapEntry) -> Fault | None:

@@ -133,6 +133,12 @@ def map_lines(
     return [f"crypto map {name} {sequence} {setting}" for setting in settings]
 
 
+def remove_entry(device: Device, name: str, sequence: int) -> list[str]:
+    if is_ios(device):
+        return [f"no crypto map {name} {sequence}"]
+    return [f"clear configure crypto map {name} {sequence}"]
+
+
 def set_transform_set(device: Device, names: str) -> str:
     if device.era == Era.ASA84:
         return f"set ikev1 transform-set {names}"

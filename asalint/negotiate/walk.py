@@ -85,6 +85,8 @@ class Walk:
     authentication: str = "pre-share"
     keys: tuple = ()  # (initiator's KeyChoice, responder's KeyChoice)
     policy_lines: tuple[Origin | None, Origin | None] = (None, None)
+    # (dynamic reference, static entry it hides), for the fix
+    order: tuple[CryptoMapEntry, CryptoMapEntry] | None = None
     warnings: list[Fault] = field(default_factory=list)
 
     def assume(self, condition: str) -> None:
