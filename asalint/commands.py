@@ -165,15 +165,29 @@ def load_devices(paths: list[str]) -> list[Device]:
     return devices
 
 
-def finish(result: PairResult, devices: list[Device], report: Report) -> None:
-    """Render, write to stdout or `-o`, and exit with the run's code."""
+def finish(
+    result: PairResult,
+    devices: list[Device],
+    report: Report,
+    *,
+    input_error: bool = False,
+) -> None:
+    """Render, write to stdout or `-o`, and exit with the run's code.
+
+    `input_error`: some file could not be read (already reported); the
+    readable ones are still rendered, and the exit code is 2.
+    """
     from asalint.exitcode import exit_code
     from asalint.report.output import write_output
     from asalint.results import Level
 
     write_output(_render(result, devices, report), report.output)
-    levels = [finding.level for finding in result.findings]
-    code = exit_code(levels, Level(report.fail_on), exit_zero=report.exit_zero)
+    code = exit_code(
+        [finding.level for finding in result.findings],
+        Level(report.fail_on),
+        exit_zero=report.exit_zero,
+        input_error=input_error,
+    )
     raise typer.Exit(code)
 
 
