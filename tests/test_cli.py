@@ -294,6 +294,20 @@ def test_pair_without_findings_exits_0(engine, capsys):
     assert run(["pair", HQ, BRANCH]) == 0
 
 
+def test_finish_still_reports_the_readable_files_and_exits_2(capsys):
+    import typer
+
+    from asalint.commands import Report, finish
+
+    result = pair_result(findings=(finding(level=Level.NOTE),))
+    with pytest.raises(typer.Exit) as done:
+        finish(result, [device()], Report("json"), input_error=True)
+
+    assert done.value.exit_code == INPUT_ERROR
+    document = json.loads(capsys.readouterr().out)
+    assert document["findings"][0]["level"] == "note"
+
+
 # --- output -----------------------------------------------------------------
 
 
