@@ -62,6 +62,18 @@ def test_title_names_files_entry_and_addresses():
     )
 
 
+def test_title_names_ikev2_and_aggressive_mode_when_used():
+    ikev2 = stalled_at_mm4().model_copy(update={"ike_version": 2})
+    aggressive = stalled_at_mm4().model_copy(update={"mode": "aggressive"})
+
+    assert "hq.cfg -> branch.cfg (outside_map 10, IKEv2, 198.51.100.1" in (
+        render(ikev2)
+    )
+    assert "(outside_map 10, aggressive mode, 198.51.100.1" in render(
+        aggressive
+    )
+
+
 def test_states_of_both_sides_and_the_verdict():
     lines = lines_of(render(stalled_at_mm4()))
 

@@ -265,6 +265,10 @@ def _title(tunnel: Tunnel) -> Text:
     entry = tunnel.crypto_map.get(tunnel.initiator)
     if entry:
         details.append(entry)
+    if tunnel.ike_version != 1:
+        details.append(f"IKEv{tunnel.ike_version}")
+    if tunnel.mode != "main":
+        details.append(f"{tunnel.mode} mode")
     if tunnel.initiator_address or tunnel.responder_address:
         source = tunnel.initiator_address or "?"
         target = tunnel.responder_address or "?"
