@@ -74,6 +74,16 @@ def test_title_names_ikev2_and_aggressive_mode_when_used():
     )
 
 
+def test_verdict_names_the_ikev2_exchange_that_failed():
+    tunnel = stalled_at_mm4().model_copy(
+        update={"ike_version": 2, "failed_exchange": "IKE_AUTH"}
+    )
+
+    assert "stage phase1 (IKE_AUTH), cause tunnel-group-missing" in render(
+        tunnel
+    )
+
+
 def test_states_of_both_sides_and_the_verdict():
     lines = lines_of(render(stalled_at_mm4()))
 

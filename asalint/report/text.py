@@ -249,7 +249,7 @@ def _tunnel_section(
 ) -> list[RenderableType]:
     parts: list[RenderableType] = [Hanging(_title(tunnel))]
     parts.append(_states(tunnel, names))
-    parts.extend(_verdict(tunnel.predicted))
+    parts.extend(_verdict(tunnel))
     parts.append(Text())
     parts.append(_ladder(tunnel, names, glyphs))
     parts.extend(_reason(tunnel.steps, tunnel.predicted))
@@ -300,10 +300,13 @@ def _state(state: str) -> Text:
     return Text(clean(state), style="bold green" if good else "bold red")
 
 
-def _verdict(predicted: Prediction) -> list[RenderableType]:
+def _verdict(tunnel: Tunnel) -> list[RenderableType]:
+    predicted = tunnel.predicted
     line = Text("stage ")
     good = predicted.stage == Stage.ESTABLISHED
     line.append(predicted.stage.value, "green" if good else "bold red")
+    if tunnel.failed_exchange:
+        line.append(f" ({clean(tunnel.failed_exchange)})")
     if predicted.cause:
         line.append(", cause ")
         line.append(predicted.cause, "bold")
