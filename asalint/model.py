@@ -315,6 +315,10 @@ class CryptoMapBinding(Frozen):
 class GroupPolicy(Frozen):
     name: str
     vpn_filter: str | None = None
+    # `vpn-tunnel-protocol ikev1 ikev2 ...`; None: not set here, so the
+    # policy inherits DfltGrpPolicy's list.
+    vpn_tunnel_protocols: tuple[str, ...] | None = None
+    vpn_tunnel_protocol_origin: Origin | None = None
     origin: Origin
 
 
