@@ -9,8 +9,10 @@ that the configs are clean.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from asalint.results import Level
+if TYPE_CHECKING:  # the CLI reads the constants before pydantic loads
+    from asalint.results import Level
 
 CLEAN = 0
 FINDINGS = 1
@@ -19,12 +21,12 @@ USAGE_ERROR = 2
 INTERNAL_ERROR = 2
 INTERRUPTED = 130  # the shell's convention for SIGINT
 
-DEFAULT_FAIL_ON = Level.ERROR
+DEFAULT_FAIL_ON = "error"
 
 
 def exit_code(
     levels: Iterable[Level],
-    fail_on: Level = DEFAULT_FAIL_ON,
+    fail_on: Level | str = DEFAULT_FAIL_ON,
     *,
     exit_zero: bool = False,
     input_error: bool = False,
@@ -40,5 +42,8 @@ def exit_code(
     if exit_zero:
         return CLEAN
 
-    failing = any(level.rank >= fail_on.rank for level in levels)
+    from asalint.results import Level
+
+    threshold = Level(fail_on).rank
+    failing = any(level.rank >= threshold for level in levels)
     return FINDINGS if failing else CLEAN
