@@ -127,6 +127,24 @@ def test_commands_module_imports_neither_engine_nor_rich_nor_pydantic():
     assert done.stdout.strip() == "[]"
 
 
+def test_help_loads_neither_the_engine_nor_rich():
+    probe = (
+        "import sys, io, contextlib; from asalint.cli import run\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    run(['pair', '--help'])\n"
+        "heavy = {'rich', 'ciscoconfparse2', 'asalint.api', 'asalint.model'}\n"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert done.stdout.strip() == "[]"
+
+
 # --- usage errors -----------------------------------------------------------
 
 
