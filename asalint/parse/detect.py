@@ -78,7 +78,7 @@ def detect(source: SourceText) -> Detection:
         return found
 
     _refuse_other_vendor(source)
-    return _by_syntax(source.lines)
+    return _by_syntax(source)
 
 
 def _by_version_line(lines) -> Detection | None:
@@ -124,7 +124,8 @@ def _count(lines, pattern: re.Pattern[str]) -> int:
     return sum(1 for line in lines if pattern.search(line))
 
 
-def _by_syntax(lines) -> Detection:
+def _by_syntax(source: SourceText) -> Detection:
+    lines = source.lines
     asa, ios = _count(lines, _ASA_ONLY), _count(lines, _IOS_ONLY)
     pix6 = _count(lines, _PIX6_ONLY)
     if pix6 and pix6 >= asa:
@@ -135,7 +136,8 @@ def _by_syntax(lines) -> Detection:
         return Detection("asa", "asa", None, "no version line; ASA syntax")
     if ios:
         return Detection("ios", "ios", None, "no version line; IOS syntax")
-    return Detection(
-        "asa", "asa", None, "no version line and no platform syntax; read "
-        "as ASA"
+    raise InputError(
+        source.path,
+        "not a Cisco ASA, PIX or IOS config (no version line and no "
+        "line of their syntax)",
     )
