@@ -107,7 +107,9 @@ def _log_traceback(error: BaseException) -> None:
     from asalint.logsetup import verbose
 
     if verbose():
-        log.debug("traceback", exc_info=error)
+        from asalint.errors import frames_only
+
+        log.debug("%s", frames_only(error))
 
 
 def _say(message: str) -> None:

@@ -18,3 +18,18 @@ class InputError(AsalintError):
 
 class UsageError(AsalintError):
     """The command line asks for something that cannot be done."""
+
+
+def frames_only(error: BaseException) -> str:
+    """A traceback with the exception's type but not its message.
+
+    Messages of the parser library's exceptions (and of our own bugs) can
+    quote a config line, and a config line can hold a key: logs under
+    `-v` get the frames, which hold file names and code only.
+    """
+    import traceback
+
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    return f"Traceback (most recent call last):\n{frames}" + type(
+        error
+    ).__name__

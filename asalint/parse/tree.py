@@ -9,8 +9,11 @@ the parser's known faults on Cisco text:
   keeping line numbers.
 - every public method logs a coloured traceback with local variables
   through loguru before re-raising; such a traceback can hold config text
-  and with it a key. `loguru=False` removes loguru's handlers, and any
-  exception is turned into an InputError that names only its type.
+  and with it a key. Importing it adds such a handler on stdout, which
+  `loguru=False` removes only part-way through parsing; so loguru's
+  handlers are removed and the package's records disabled right after
+  the import, and any exception is turned into an InputError that names
+  only its type.
 - a single string is taken as a file path: always pass a list.
 
 ciscoconfparse2 is imported here only, and only when a config is parsed,
@@ -21,10 +24,9 @@ from __future__ import annotations
 
 import logging
 import re
-import traceback
 from dataclasses import dataclass, field
 
-from asalint.errors import InputError
+from asalint.errors import InputError, frames_only
 from asalint.source import SourceText
 
 log = logging.getLogger(__name__)
@@ -101,25 +103,31 @@ def _blank_until_delimiter(lines: list[str], start: int, match) -> int:
 
 
 def _run_parser(path: str, lines: list[str], syntax: str):
-    from ciscoconfparse2 import CiscoConfParse
+    parser_class = _import_parser()
 
     try:
-        return CiscoConfParse(
+        return parser_class(
             lines,
             syntax=syntax,
             loguru=False,
             comment_delimiters=["!", ":"],
         )
-    except Exception as error:  # the parser's faults are many and untyped
-        # Frames only: the exception's message may quote config text.
-        log.debug(
-            "parser failure %s\n%s",
-            type(error).__name__,
-            "".join(traceback.format_tb(error.__traceback__)),
-        )
+    except Exception as error:  # noqa: BLE001 - its faults are untyped
+        log.debug("parser failure\n%s", frames_only(error))
         raise InputError(
             path, f"the parser failed ({type(error).__name__})"
         ) from None
+
+
+def _import_parser():
+    from ciscoconfparse2 import CiscoConfParse
+    from loguru import logger
+
+    # A fault before `loguru=False` takes effect would print every frame's
+    # variables, this module's `lines` among them, to stdout.
+    logger.remove()
+    logger.disable("ciscoconfparse2")
+    return CiscoConfParse
 
 
 def _to_nodes(parse) -> list[Node]:
