@@ -140,77 +140,136 @@ def _clean_line(line: str) -> str:
 
 # --- secrets ---------------------------------------------------------------
 
+MASK = "*****"
+
 MASKED_TOKENS = frozenset(
     {"<secret hidden>", "<removed>", "<redacted>", "<hidden>", "<secret>"}
 )
 
+# Every line `mask_line` changes holds one of these words, in any case:
+# a caller that must mask a whole text may look for them first and run
+# `mask_line` only on the lines that hold one.
+SECRET_HINTS = (
+    "key", "pass", "secret", "community", "-pw", "aaa-server",
+    "snmp-server", "authentication", "psk", "://",
+)
+
+# Lines whose every word after the prefix is a secret: the ASA takes the
+# new and then the old master passphrase on one line.
+_SECRET_REST = re.compile(
+    r"^(\s*key\s+config-key\s+password-encrypt(?:ion)?\s+)(\S.*)$",
+    re.IGNORECASE,
+)
+
 # Each pattern captures the text before the secret; the secret is the next
-# token. Ordered from the most specific form to the most general.
+# token. Ordered from the most specific form to the most general; the
+# first that matches decides.
 _SECRET_PATTERNS = [
     re.compile(p, re.IGNORECASE)
     for p in (
-        (r"^(\s*(?:ikev1\s+|ikev2\s+(?:local|remote)-authentication\s+)?"
-        r"pre-shared-key\s+(?:address\s+\S+(?:\s+\S+)?\s+key\s+)?(?:[08]\s+)?)"),
+        # IOS keyring keys: a key type digit, `local` / `remote`, and
+        # `address A [M] key K` or `hostname H key K` before the key.
+        (r"^(\s*pre-shared-key\s+(?:(?:local|remote)\s+)?"
+        r"(?:(?:address|hostname)\s+\S+(?:\s+(?!key\b)\S+)?\s+key\s+)?"
+        r"(?:\d\s+(?=\S))?)"),
+        (r"^(\s*(?:ikev1\s+|ikev2\s+(?:local|remote)-authentication\s+)"
+        r"pre-shared-key\s+(?:[08]\s+)?)"),
         r"^(\s*(?:crypto\s+)?isakmp\s+key\s+(?:[068]\s+)?)",
-        r"^(\s*pre-shared-key\s+(?:local|remote)\s+(?:[068]\s+)?)",
-        r"^(\s*(?:enable\s+)?(?:password|secret)\s+(?:[05789]\s+)?)",
         (r"^(\s*enable\s+(?:password|secret)\s+(?:level\s+\d+\s+)?"
         r"(?:[05789]\s+)?)"),
+        r"^(\s*(?:password|secret)\s+(?:[05789]\s+)?)",
         (r"^(\s*username\s+\S+\s+(?:privilege\s+\d+\s+)?"
         r"(?:password|secret)\s+(?:[05789]\s+)?)"),
         r"^(\s*passwd\s+)",
-        r"^(\s*snmp-server\s+community\s+)",
-        r"^(\s*snmp-server\s+host\s+\S+\s+\S+\s+community\s+)",
-        r"^(\s*failover\s+(?:ipsec\s+pre-shared-)?key\s+(?:[08]\s+)?)",
-        (r"^(\s*(?:tacacs-server|radius-server)\s+(?:host\s+\S+\s+)?"
-        r"key\s+(?:[07]\s+)?)"),
-        r"^(\s*key\s+config-key\s+password-encryption\s+)",
+        r"^(\s*snmp-server\s+community\s+(?:[08]\s+)?)",
+        # ASA: `snmp-server host IF A [poll|trap] community [0|8] C`.
+        (r"^(\s*snmp-server\s+host\s+\S+\s+\S+\s+(?:\S+\s+)*?"
+        r"community\s+(?:[08]\s+)?)"),
+        # IOS: `snmp-server host A [traps|informs] [version V] C`, the
+        # community in place, without a keyword.
+        (r"^(\s*snmp-server\s+host\s+\d[\d.]*\s+(?:vrf\s+\S+\s+)?"
+        r"(?:(?:traps|informs)\s+)?(?:version\s+(?:1|2c|3\s+\S+)\s+)?)"
+        r"(?!(?:vrf|traps|informs|version)\b)"),
+        r"^(\s*failover\s+(?:ipsec\s+pre-shared-)?key\s+(?:[08]\s+|hex\s+)?)",
+        (r"^(\s*(?:tacacs-server|radius-server)\s+"
+        r"(?:host\s+\S+\s+(?:\S+\s+)*?)?key\s+(?:[07]\s+)?)"),
+        r"^(\s*ntp\s+authentication-key\s+\d+\s+\S+\s+(?:[078]\s+)?)",
         r"^(\s*(?:server-)?key\s+(?:[07]\s+)?)",
         r"^(\s*key-string\s+(?:[07]\s+)?)",
         r"^(\s*ldap-login-password\s+)",
-        r"^(\s*ntp\s+authentication-key\s+\d+\s+md5\s+)",
-        r"^(\s*(?:aaa-server\s+\S+\s+\S+\s+)?host\s+\S+\s+key\s+)",
+        r"^(\s*radius-common-pw\s+)",
+        r"^(\s*(?:aaa-server\s+\S+\s+(?:\(\S+\)\s+)?)?host\s+\S+\s+key\s+)",
+        # `aaa-server TAG [(IF)] host A [KEY] [timeout S]`: the ASA takes
+        # the key in place, without a keyword.
+        (r"^(\s*aaa-server\s+\S+\s+(?:\(\S+\)\s+)?host\s+\S+\s+)"
+        r"(?!(?:key|timeout)\b)"),
+        r"^(\s*standby\s+(?:\d+\s+)?authentication\s+(?:text\s+)?)(?!md5\b)",
+        r"^(\s*vrrp\s+\d+\s+authentication\s+(?:text\s+)?)(?!md5\b)",
+        r"^(\s*wpa-psk\s+(?:ascii|hex)\s+(?:[07]\s+)?)",
     )
 ]
 
-
-# IOS keyring keys: a key type digit, `local` / `remote`, and
-# `address A [M] key K` or `hostname H key K` before the key.
-_KEYRING_KEY = re.compile(
-    r"^(\s*pre-shared-key\s+(?:(?:local|remote)\s+)?"
-    r"(?:(?:address|hostname)\s+\S+(?:\s+(?!key\b)\S+)?\s+key\s+)?"
-    r"(?:\d\s+(?=\S))?)",
-    re.IGNORECASE,
-)
-
 # Secrets in the middle of a line (routing-protocol keys, SNMPv3
-# passphrases, `password` after a user name): a second pass.
+# passphrases, `password` after a user name): a second pass. NTP's
+# `authentication-key N md5 K` comes first, so that `md5` is not taken
+# for the key of an OSPF-style `authentication-key [T] K`.
 _SECRET_INSIDE = re.compile(
-    r"((?<!<)\b(?:password|passwd|secret|authentication-key"
+    r"((?<!<)\b(?:authentication-key\s+\d+\s+(?:md5|sha\d*)"
+    r"|password(?:\s+level\s+\d+)?|passwd|secret|authentication-key"
     r"|key-string(?:\s+password)?|message-digest-key\s+\d+\s+md5"
     r"|authentication\s+key\s+\S+\s+\d+|pre-share\s+key"
     r"|auth\s+(?:md5|sha\S*)|priv\s+(?:des|3des|aes(?:\s+\d+)?+))"
-    r"\s+(?:[0-9]\s+)?+)(?![*<])(\S+)",
+    r"\s+(?:[0-9]\s+)?+)(\S+)",
     re.IGNORECASE,
 )
 
+# `scheme://user:password@host` in a URL (ASA auto-update, IOS archive).
+_URL_PASSWORD = re.compile(r"(://[^\s/:@]+:)[^\s/@]+(?=@)")
+
 
 def mask_line(text: str) -> str:
-    """The line with any secret it holds replaced by `*****`."""
-    text = _SECRET_INSIDE.sub(r"\1*****", text)
-    for pattern in (_KEYRING_KEY, *_SECRET_PATTERNS):
+    """The line with every secret it holds replaced by `*****`.
+
+    Each secret word becomes one `*****` and every other word is kept,
+    so a masked line has as many words as the line, in the same places.
+    """
+    text = _URL_PASSWORD.sub(rf"\1{MASK}", text)
+    rest = _SECRET_REST.match(text)
+    if rest:
+        words = [_masked(word) for word in rest.group(2).split()]
+        return rest.group(1) + " ".join(words)
+
+    text = _mask_first_pattern(text)
+    return _SECRET_INSIDE.sub(_mask_inside, text)
+
+
+def _mask_first_pattern(text: str) -> str:
+    for pattern in _SECRET_PATTERNS:
         match = pattern.match(text)
         if match and len(text) > match.end():
             return _mask_after(text, match.end())
     return text
 
 
+def _mask_inside(match: re.Match[str]) -> str:
+    return match.group(1) + _masked(match.group(2))
+
+
 def _mask_after(text: str, start: int) -> str:
     rest = text[start:]
-    if rest.startswith("*") or any(
-        rest.lower().startswith(token) for token in MASKED_TOKENS
-    ):
+    if any(rest.lower().startswith(token) for token in MASKED_TOKENS):
         return text
     parts = rest.split(None, 1)
     tail = f" {parts[1]}" if len(parts) > 1 else ""
-    return f"{text[:start]}*****{tail}"
+    return f"{text[:start]}{_masked(parts[0])}{tail}"
+
+
+def _masked(word: str) -> str:
+    # A run of asterisks is a mask already (the ASA prints `*****`, PIX 6
+    # eight of them); a key that merely starts with one is still a key.
+    lowered = word.lower()
+    if word.strip("*") == "" or any(
+        token.split()[0] == lowered for token in MASKED_TOKENS
+    ):
+        return word
+    return MASK
