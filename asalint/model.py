@@ -200,12 +200,17 @@ class TransformSet(Frozen):
 
 
 class IpsecProposal(Frozen):
-    """IKEv2 `ipsec-proposal` (ASA) or IOS IKEv2 transform set."""
+    """IKEv2 `ipsec-proposal` (ASA) or IOS IKEv2 transform set.
+
+    `attribute_origins` maps `encryption` / `integrity` to the line that
+    set it (` protocol esp encryption ...`).
+    """
 
     name: str
     encryptions: tuple[str, ...]
     integrities: tuple[str, ...]
     origin: Origin
+    attribute_origins: dict[str, Origin] = {}
 
 
 class KeyState(StrEnum):
