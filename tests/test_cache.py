@@ -460,6 +460,23 @@ def test_an_input_error_in_a_worker_comes_back_as_one(several, tmp_path):
     assert errors[2].problem == "no such file"
 
 
+def test_a_pair_is_parsed_here_and_beside_in_input_order(
+    several, tmp_path
+):
+    junos = tmp_path / "srx.cfg"
+    junos.write_text("set system host-name srx\n")
+    paths = [str(junos), several[1]]
+
+    results = load_all(paths, cache_dir=None, jobs=2)
+
+    assert isinstance(results[0], InputError)
+    assert results[0].path == str(junos)
+    assert results[1].hostname == "fw-1"
+    assert load_all(paths[::-1], cache_dir=None, jobs=2)[0].hostname == (
+        "fw-1"
+    )
+
+
 def test_the_second_run_over_many_files_parses_none(
     several, tmp_path, parses
 ):
