@@ -14,8 +14,7 @@ leg too, which stops at once: a dynamic entry never initiates.
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 
 from asalint.addresses import ANY, NetSet
@@ -23,8 +22,6 @@ from asalint.causes import PEER_NOT_IN_PAIR
 from asalint.model import CryptoMapEntry, Interface, Origin
 from asalint.negotiate.index import DeviceIndex
 from asalint.results import Finding, Level
-
-log = logging.getLogger(__name__)
 
 STANDBY = "peer-is-standby-address"
 MISMATCH = "peer-address-mismatch"
@@ -42,6 +39,8 @@ class Leg:
     responder_interface: Interface | None = None
     fault: str | None = None  # STANDBY or MISMATCH, decided by pairing
     initiator_interface: Interface | None = None  # known: dynamic legs
+    version: int = 1  # IKE version
+    fallback: bool = False  # IKEv1 after IKEv2 failed (an ASA with both)
 
     @property
     def order(self) -> tuple:
@@ -50,6 +49,7 @@ class Leg:
             _map_rank(self.initiator, self.entry),
             self.entry.sequence,
             int(self.peer) if self.peer else -1,
+            -self.version,
         )
 
 
@@ -77,25 +77,30 @@ def pair_devices(first: DeviceIndex, second: DeviceIndex) -> Pairing:
 def _legs_for_entry(
     here: DeviceIndex, there: DeviceIndex, entry: CryptoMapEntry
 ) -> tuple[list[Leg], list[Finding]]:
-    if _is_ikev2_only(entry):
-        log.debug("%s %s: IKEv2 entry left out", here.path, entry.label)
-        return [], []
     legs = _legs_to_owned_peers(here, there, entry)
-    if legs:
-        return legs, _strangers(here, there, entry)
-    if _meant_for(here, there, entry):
+    notes = _strangers(here, there, entry)
+    if not legs and _meant_for(here, there, entry):
         peer = entry.peers[0] if entry.peers else None
         fault = MISMATCH if peer else None
-        return [Leg(here, there, entry, peer, fault=fault)], []
-    return [], _strangers(here, there, entry)
+        legs, notes = [Leg(here, there, entry, peer, fault=fault)], []
+    return [v for leg in legs for v in _versions(leg)], notes
 
 
-def _is_ikev2_only(entry: CryptoMapEntry) -> bool:
-    # An entry with only IKEv2 proposals, or an IOS entry with an IKEv2
-    # profile, negotiates IKEv2; this simulation speaks IKEv1.
-    if entry.ikev2_profile:
-        return True
-    return bool(entry.ikev2_proposals) and not entry.transform_sets
+def _versions(leg: Leg) -> list[Leg]:
+    """A leg per IKE version the entry speaks.
+
+    An IOS entry with an IKEv2 profile, or an ASA entry with only IKEv2
+    proposals, speaks IKEv2. An ASA entry with both tries IKEv2 first
+    and falls back to IKEv1 when it fails.
+    """
+    entry = leg.entry
+    if entry.ikev2_profile or (
+        entry.ikev2_proposals and not entry.transform_sets
+    ):
+        return [replace(leg, version=2)]
+    if entry.ikev2_proposals:
+        return [replace(leg, version=2), replace(leg, fallback=True)]
+    return [leg]
 
 
 def _legs_to_owned_peers(
@@ -198,7 +203,7 @@ def _dynamic_only_legs(legs: list[Leg]) -> list[Leg]:
     for leg in legs:
         if leg.fault or leg.responder_interface is None or leg.peer is None:
             continue
-        reverse = _dynamic_leg(leg)
+        reverse = _dynamic_leg(leg) if not leg.fallback else None
         if reverse is not None:
             key = (
                 reverse.initiator.position,
@@ -230,6 +235,7 @@ def _dynamic_leg(leg: Leg) -> Leg | None:
         address,
         responder_interface=initiator.owner(address),
         initiator_interface=leg.responder_interface,
+        version=leg.version,
     )
 
 

@@ -19,9 +19,19 @@ def simulate_pair(first: Device, second: Device) -> PairResult:
     from asalint.pairing import pair_devices
 
     pairing = pair_devices(DeviceIndex(first, 0), DeviceIndex(second, 1))
-    simulated = [simulate_leg(leg) for leg in pairing.legs]
+    simulated = []
+    for leg in pairing.legs:
+        # An ASA entry with both versions falls back to IKEv1 only when
+        # IKEv2 fails; its IKEv2 leg comes first.
+        if leg.fallback and _established(simulated[-1]):
+            continue
+        simulated.append(simulate_leg(leg))
     findings = [item for result in simulated for item in result.findings]
     return PairResult(
         tunnels=tuple(result.tunnel for result in simulated),
         findings=deduplicate(findings + list(pairing.strangers)),
     )
+
+
+def _established(simulated) -> bool:
+    return simulated.tunnel.predicted.stage.value == "established"

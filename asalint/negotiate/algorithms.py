@@ -274,3 +274,110 @@ def pfs_default(device: Device) -> PfsDefault:
 # --- IPsec SA lifetime -----------------------------------------------------
 
 IPSEC_LIFETIME = {Platform.ASA: 28800, Platform.PIX: 28800, Platform.IOS: 3600}
+
+
+# --- IKEv2 -----------------------------------------------------------------
+
+AEAD = frozenset(
+    {"aes-gcm-128", "aes-gcm-192", "aes-gcm-256", "aes-gmac-128"}
+    | {"aes-gmac-192", "aes-gmac-256"}
+)
+
+
+@dataclass(frozen=True)
+class V2Proposal:
+    """An IKEv2 proposal: lists are unions within the one proposal.
+
+    `groups` keeps the configured order: the initiator's key exchange
+    uses its first group. An AEAD cipher carries no integrity (None).
+    """
+
+    encryptions: frozenset[str]
+    integrities: frozenset[str | None]
+    prfs: frozenset[str | None]
+    groups: tuple[int, ...]
+    priority: int = 0
+
+    def shares(self, other: V2Proposal) -> bool:
+        """A common value for every transform type."""
+        return bool(
+            self.encryptions & other.encryptions
+            and self.integrities & other.integrities
+            and self.prfs & other.prfs
+            and set(self.groups) & set(other.groups)
+        )
+
+    def without_weak(self) -> V2Proposal:
+        return V2Proposal(
+            self.encryptions - WEAK_CIPHERS,
+            self.integrities - WEAK_DIGESTS,
+            self.prfs - WEAK_DIGESTS,
+            tuple(g for g in self.groups if g not in WEAK_GROUPS),
+            self.priority,
+        )
+
+
+def v2_proposal(
+    priority: int,
+    encryptions: tuple[str, ...],
+    integrities: tuple[str, ...],
+    prfs: tuple[str, ...],
+    groups: tuple[str, ...],
+) -> V2Proposal:
+    ciphers = frozenset(cipher(value) for value in encryptions)
+    aead = bool(ciphers) and ciphers <= AEAD
+    digests = frozenset(digest(value) for value in integrities)
+    return V2Proposal(
+        ciphers,
+        frozenset({None}) if aead else digests,
+        frozenset(digest(value) for value in prfs) or digests,
+        tuple(g for g in (dh_group(value) for value in groups) if g),
+        priority,
+    )
+
+
+# IOS smart defaults: the `default` proposal, used when no user policy is
+# configured. Contents differ by release (field reports, no Cisco table):
+# IOS 15.x, and a recent IOS XE.
+IOS_15_DEFAULT = v2_proposal(
+    0,
+    ("aes-256", "aes-192", "aes-128"),
+    ("sha512", "sha384", "sha256", "sha1", "md5"),
+    (),
+    ("5", "2"),
+)
+IOS_XE_DEFAULT = v2_proposal(
+    0, ("aes-256",), ("sha512", "sha384"), (), ("19", "14", "21", "5")
+)
+
+
+def ios_default_v2(version: str | None) -> V2Proposal:
+    found = version_tuple(version or "")
+    if found and found[0] < 16:
+        return IOS_15_DEFAULT
+    return IOS_XE_DEFAULT
+
+
+@dataclass(frozen=True)
+class ChildProposal:
+    """An IKEv2 child SA proposal (ASA ipsec-proposal, IOS transform set)."""
+
+    encryptions: frozenset[str]
+    integrities: frozenset[str | None]
+
+    def shares(self, other: ChildProposal) -> bool:
+        return bool(
+            self.encryptions & other.encryptions
+            and self.integrities & other.integrities
+        )
+
+
+def child_proposal(
+    encryptions: tuple[str, ...], integrities: tuple[str, ...]
+) -> ChildProposal:
+    ciphers = frozenset(cipher(value) for value in encryptions)
+    if ciphers and ciphers <= AEAD:
+        return ChildProposal(ciphers, frozenset({None}))
+    return ChildProposal(
+        ciphers, frozenset(digest(value) for value in integrities)
+    )

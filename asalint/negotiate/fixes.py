@@ -35,7 +35,7 @@ def _entry_name(end: End) -> tuple[str, int]:
     return entry.map, entry.sequence
 
 
-# --- trigger ----------------------------------------------------------------
+# --- trigger -----------------------------------------------------------------
 
 
 def _bind(walk: Walk, fault: Fault) -> list[Fix]:
@@ -310,6 +310,14 @@ def _keys_missing(walk: Walk, fault: Fault) -> list[Fix]:
     address = other.address
     if address is None:
         return []
+    if walk.version == 2:
+        return [
+            _fix(
+                end,
+                syntax.ikev2_keys(end.device, address),
+                "give the peer an IKEv2 key each way (local = peer's remote)",
+            )
+        ]
     return [
         _fix(
             end,
@@ -484,6 +492,74 @@ def _blocked(walk: Walk, fault: Fault) -> list[Fix]:
     ]
 
 
+# --- IKEv2 -------------------------------------------------------------------
+
+
+def _v2_keys_both(walk: Walk, fault: Fault) -> list[Fix]:
+    end = walk.responder
+    address = walk.initiator.address
+    if address is None:
+        return []
+    return [
+        _fix(
+            end,
+            syntax.ikev2_keys(end.device, address),
+            "each side's local key must equal the other's remote key",
+        )
+    ]
+
+
+def _v2_policy(walk: Walk, fault: Fault) -> list[Fix]:
+    end, other = walk.responder, walk.initiator
+    if fault.cause == "ikev2-no-policy":
+        end, other = walk.initiator, walk.responder
+    policies = other.device.ikev2_policies
+    if not policies:
+        return []
+    first = min(policies, key=lambda policy: policy.priority)
+    values = {
+        "encryption": " ".join(first.encryptions),
+        "integrity": " ".join(first.integrities),
+        "group": " ".join(first.groups),
+        "prf": " ".join(first.prfs),
+    }
+    commands = syntax.ikev2_policy(end.device, values)
+    return [_fix(end, commands, "offer a proposal the peer also offers")]
+
+
+def _v2_protocols(walk: Walk, fault: Fault) -> list[Fix]:
+    end = walk.responder
+    group = end.device.tunnel_groups.get(str(walk.initiator.address))
+    name = (group.default_group_policy if group else None) or "DfltGrpPolicy"
+    return [_fix(end, syntax.tunnel_protocols(name), "allow IKEv2")]
+
+
+def _v2_child(walk: Walk, fault: Fault) -> list[Fix]:
+    end, other = walk.responder, walk.initiator
+    if other.entry is None or end.device.platform.value == "ios":
+        return []
+    names = other.entry.ikev2_proposals
+    proposals = other.device.ipsec_proposals
+    first = proposals.get(names[0]) if names else None
+    if first is None:
+        return []
+    commands = syntax.ipsec_proposal(
+        first.name,
+        " ".join(first.encryptions),
+        " ".join(first.integrities),
+    )
+    chosen = walk.chosen
+    if chosen is not None:
+        listed = " ".join((*chosen.ikev2_proposals, first.name))
+        commands += syntax.map_lines(
+            end.device,
+            chosen.map,
+            chosen.sequence,
+            [f"set ikev2 ipsec-proposal {listed}"],
+        )
+    return [_fix(end, commands, "offer the initiator's child proposal")]
+
+
 FIXES: dict[str, Callable[[Walk, Fault], list[Fix]]] = {
     "crypto-map-not-applied": _bind,
     "ike-not-enabled": _enable,
@@ -514,4 +590,12 @@ FIXES: dict[str, Callable[[Walk, Fault], list[Fix]]] = {
     "transform-set-mismatch": _transform_mismatch,
     "pfs-mismatch": _pfs,
     "vpn-traffic-blocked": _blocked,
+    "ikev2-no-policy": _v2_policy,
+    "ikev2-proposal-mismatch": _v2_policy,
+    "ikev2-psk-missing": _keys_missing,
+    "ikev2-auth-mismatch": _v2_keys_both,
+    "ikev2-identity-mismatch": _identity,
+    "vpn-tunnel-protocol-excludes": _v2_protocols,
+    "ts-unacceptable": _proxy,
+    "ikev2-child-proposal-mismatch": _v2_child,
 }

@@ -147,7 +147,16 @@ class DeviceIndex:
         return self._enabled(self.device.ikev1_interfaces, interface)
 
     def ikev2_enabled(self, interface: Interface) -> bool:
+        # IOS answers IKEv2 on every interface; whether it knows the peer
+        # is a question for its IKEv2 profiles.
+        if self.device.platform == Platform.IOS:
+            return True
         return self._enabled(self.device.ikev2_interfaces, interface)
+
+    def enabled(self, interface: Interface, version: int) -> bool:
+        if version == 2:
+            return self.ikev2_enabled(interface)
+        return self.ike_enabled(interface)
 
     def _enabled(self, table: dict[str, Origin], iface: Interface) -> bool:
         names = {name.lower() for name in table}
@@ -155,8 +164,15 @@ class DeviceIndex:
             {(iface.nameif or "").lower(), iface.hardware.lower()} & names
         )
 
-    def ike_enable_line(self, interface: Interface) -> Origin | None:
-        for name, origin in self.device.ikev1_interfaces.items():
+    def ike_enable_line(
+        self, interface: Interface, version: int = 1
+    ) -> Origin | None:
+        table = (
+            self.device.ikev2_interfaces
+            if version == 2
+            else self.device.ikev1_interfaces
+        )
+        for name, origin in table.items():
             if name.lower() in (
                 (interface.nameif or "").lower(),
                 interface.hardware.lower(),

@@ -10,6 +10,7 @@ and, if it asks for PFS, the same group from the initiator.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
@@ -56,11 +57,28 @@ class Selection:
     skipped: tuple[CryptoMapEntry, ...] = ()  # incomplete, so never used
 
 
+OfferCheck = Callable[[Walk, CryptoMapEntry], "Fault | None"]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What differs between IKEv1 quick mode and the IKEv2 child SA."""
+
+    offer: OfferCheck  # the chosen entry's transforms (and PFS)
+    refused: str = "proxy-id-mismatch"  # the cause of an ACL refusal
+
+
 def phase2(walk: Walk) -> Outcome:
+    return choose_entry(walk, Rules(_offer_fault))
+
+
+def choose_entry(walk: Walk, rules: Rules) -> Outcome:
+    """Every proposal to the responder's map; the first refusal stops."""
     first: Selection | None = None
     for proposal in walk.proposals:
         selection = select(walk, proposal)
-        outcome = _judge(walk, proposal, selection)
+        walk.chosen = walk.chosen or selection.entry
+        outcome = _judge(walk, proposal, selection, rules)
         if isinstance(outcome, Fault):
             return outcome
         first = first or selection
@@ -174,15 +192,16 @@ def _later_static(index, entries, address, proposal) -> CryptoMapEntry | None:
 
 
 def _judge(
-    walk: Walk, proposal: ProxyIdentity, selection: Selection
+    walk: Walk, proposal: ProxyIdentity, selection: Selection, rules: Rules
 ) -> Fault | None:
     if selection.entry is None:
         if selection.refused:
-            return _proxy_refused(walk, proposal, selection.refused[0])
+            refused = selection.refused[0]
+            return _proxy_refused(walk, proposal, refused, rules.refused)
         return _no_entry(walk, selection)
-    offer = _offer_fault(walk, selection.entry)
+    offer = rules.offer(walk, selection.entry)
     if selection.later is not None:
-        return _order(walk, selection, offer)
+        return _order(walk, selection, offer, rules.offer)
     if offer is not None:
         return offer
     _proxy_notes(walk, proposal, selection)
@@ -225,11 +244,11 @@ def _no_entry_lines(walk: Walk, selection: Selection, map_name):
 
 
 def _proxy_refused(
-    walk: Walk, proposal: ProxyIdentity, entry: CryptoMapEntry
+    walk: Walk, proposal: ProxyIdentity, entry: CryptoMapEntry, cause: str
 ) -> Fault:
     acl = walk.responder.index.acl(entry.acl)
     return Fault(
-        "proxy-id-mismatch",
+        cause,
         _proxy_fault_side(walk, acl),
         f"{walk.responder.name} {entry.label} access-list {entry.acl} does"
         f" not hold the mirror of {proposal.label()}",
@@ -249,10 +268,12 @@ def _proxy_fault_side(walk: Walk, acl) -> Side:
     return BOTH if own else RESPONDER
 
 
-def _order(walk: Walk, selection: Selection, offer: Fault | None):
+def _order(
+    walk: Walk, selection: Selection, offer: Fault | None, check: OfferCheck
+):
     assert selection.via is not None and selection.later is not None
     walk.order = (selection.via, selection.later)
-    static_offer = _offer_fault(walk, selection.later)
+    static_offer = check(walk, selection.later)
     fault = Fault(
         "crypto-map-order",
         RESPONDER,

@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from asalint.negotiate.exchange import ladder
+from asalint.negotiate.exchange import ladder, ladder_v2
 from asalint.negotiate.findings import findings_for
 from asalint.negotiate.fixes import fixes_for
+from asalint.negotiate.ikev2 import STEPS_V2
 from asalint.negotiate.phase1 import auth, keys, msg1, msg2, policy
 from asalint.negotiate.phase2 import phase2
 from asalint.negotiate.states import (
+    V2_INFERRED,
+    V2_POINTS,
     inferred,
     initiator_state,
     responder_state,
@@ -38,6 +41,8 @@ STEPS: tuple[tuple[str, Callable[[Walk], Outcome]], ...] = (
     ("traffic", traffic),
 )
 
+STEPS_IKEV2 = (STEPS[0], *STEPS_V2, STEPS[-1])
+
 STAGE_OF = {
     "trigger": Stage.TRIGGER,
     "msg1": Stage.PHASE1,
@@ -47,7 +52,18 @@ STAGE_OF = {
     "auth": Stage.PHASE1,
     "phase2": Stage.PHASE2,
     "traffic": Stage.TRAFFIC,
+    "sa_init": Stage.PHASE1,
+    "proposal": Stage.PHASE1,
+    "peer": Stage.PHASE1,
+    "initiator_key": Stage.PHASE1,
+    "child": Stage.PHASE2,
+    "responder_key": Stage.PHASE1,
 }
+
+# IKEv2 steps whose failures stop at a point of another name.
+V2_STEP_POINT = {"auth": "auth_lost", "responder_key": "half_open"}
+
+FALLBACK = "the ASA falls back to IKEv1 once IKEv2 fails (uncertain)"
 
 
 @dataclass(frozen=True)
@@ -59,9 +75,21 @@ class Simulated:
 def simulate_leg(leg: Leg) -> Simulated:
     walk = start(leg)
     steps, fault, failed_at = _walk(walk)
-    prediction = _predict(walk, fault, failed_at)
-    tunnel = _tunnel(walk, steps, fault, failed_at, prediction)
+    point = _point(walk, fault, failed_at)
+    prediction = _predict(walk, fault, failed_at, point)
+    tunnel = _tunnel(walk, steps, fault, point, prediction)
     return Simulated(tunnel, _findings(walk, fault, prediction))
+
+
+def _point(walk: Walk, fault: Fault | None, failed_at: str | None) -> str:
+    """Where the exchange stops, as the state tables name it."""
+    if fault is None or failed_at is None:
+        return "established"
+    if fault.point:
+        return fault.point
+    if walk.version == 2:
+        return V2_STEP_POINT.get(failed_at, failed_at)
+    return failed_at
 
 
 def start(leg: Leg) -> Walk:
@@ -70,17 +98,21 @@ def start(leg: Leg) -> Walk:
     )
     address = interface.address.ip if interface and interface.address else None
     mode = str(leg.entry.phase1_mode.value or "main").lower()
-    return Walk(
+    walk = Walk(
         leg=leg,
         initiator=End(leg.initiator, leg.entry, interface, address),
         responder=End(leg.responder, None, leg.responder_interface, leg.peer),
         mode="aggressive" if mode == "aggressive" else "main",
+        version=leg.version,
     )
+    if leg.fallback:
+        walk.assume(FALLBACK)
+    return walk
 
 
 def _walk(walk: Walk) -> tuple[list[Step], Fault | None, str | None]:
     steps: list[Step] = []
-    for name, run in STEPS:
+    for name, run in STEPS_IKEV2 if walk.version == 2 else STEPS:
         outcome = run(walk)
         if isinstance(outcome, Fault):
             steps.append(
@@ -102,21 +134,16 @@ def _walk(walk: Walk) -> tuple[list[Step], Fault | None, str | None]:
 
 
 def _predict(
-    walk: Walk, fault: Fault | None, failed_at: str | None
+    walk: Walk, fault: Fault | None, failed_at: str | None, point: str
 ) -> Prediction:
-    point = (
-        (fault.point or failed_at) if fault and failed_at else "established"
-    )
-    init_family, resp_family = walk.initiator.family, walk.responder.family
     if fault is not None and fault.condition:
         walk.assume(fault.condition)
     if fault is not None and not fault.certain:
         walk.certain = False
-    if inferred(init_family, resp_family, walk.mode, point):
-        walk.assume(f"the states at this point ({point}) are inferred")
+    initiator, responder = _states(walk, point)
     return Prediction(
-        initiator_state=initiator_state(init_family, walk.mode, point),
-        responder_state=responder_state(resp_family, walk.mode, point),
+        initiator_state=initiator,
+        responder_state=responder,
         stage=STAGE_OF[failed_at] if failed_at else Stage.ESTABLISHED,
         cause=fault.cause if fault else walk.assumption,
         cause_side=fault.side if fault else None,
@@ -125,10 +152,28 @@ def _predict(
     )
 
 
-def _tunnel(walk, steps, fault, failed_at, prediction) -> Tunnel:
-    point = (fault.point or failed_at) if fault else "established"
+def _states(walk: Walk, point: str) -> tuple[str, str]:
+    if walk.version == 2:
+        initiator, responder, _ = V2_POINTS[point]
+        if point in V2_INFERRED:
+            walk.assume(f"the states at this point ({point}) are inferred")
+        return initiator, responder
+    init_family, resp_family = walk.initiator.family, walk.responder.family
+    if inferred(init_family, resp_family, walk.mode, point):
+        walk.assume(f"the states at this point ({point}) are inferred")
+    return (
+        initiator_state(init_family, walk.mode, point),
+        responder_state(resp_family, walk.mode, point),
+    )
+
+
+def _tunnel(walk, steps, fault, point, prediction) -> Tunnel:
     note = fault.cause if fault else ""
     initiator, responder = walk.initiator, walk.responder
+    if walk.version == 2:
+        exchange = ladder_v2(point, note)
+    else:
+        exchange = ladder(walk.mode, point, note)
     return Tunnel(
         initiator=initiator.device.path,
         responder=responder.device.path,
@@ -136,12 +181,16 @@ def _tunnel(walk, steps, fault, failed_at, prediction) -> Tunnel:
         if initiator.address
         else None,
         responder_address=str(walk.leg.peer) if walk.leg.peer else None,
+        ike_version=walk.version,
         mode=walk.mode,
         crypto_map=_maps(walk),
         predicted=prediction,
         steps=tuple(steps),
-        exchange=ladder(walk.mode, point, note),
+        exchange=exchange,
         fixes=fixes_for(walk, fault) if fault else (),
+        failed_exchange=V2_POINTS[point][2]
+        if walk.version == 2 and fault
+        else None,
     )
 
 

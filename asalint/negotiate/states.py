@@ -156,3 +156,44 @@ STOPS_AT: dict[tuple[str, str], int | None] = {
     ("aggressive", "xauth"): 3,
     ("aggressive", "phase2"): 3,
 }
+
+
+# --- IKEv2 -----------------------------------------------------------------
+# IKEV2.md section 5: `show crypto ikev2 sa` prints NO_SA, IN-NEG, READY
+# on both platforms; the exchange that stalled is reported beside it.
+# point -> (initiator, responder, exchange that stalled)
+
+V2_POINTS: dict[str, tuple[str, str, str | None]] = {
+    "trigger": (NO_SA, NO_SA, None),
+    "sa_init": ("IN-NEG", NO_SA, "IKE_SA_INIT"),
+    "proposal": ("IN-NEG", NO_SA, "IKE_SA_INIT"),
+    "auth_lost": ("IN-NEG", "IN-NEG", "IKE_AUTH"),
+    "peer": ("IN-NEG", NO_SA, "IKE_AUTH"),
+    "initiator_key": ("IN-NEG", NO_SA, "IKE_AUTH"),
+    "child": (NO_SA, NO_SA, "IKE_AUTH"),
+    "half_open": (NO_SA, "READY", "IKE_AUTH"),
+    "responder_local": (NO_SA, NO_SA, "IKE_AUTH"),
+    "traffic": ("READY", "READY", None),
+    "established": ("READY", "READY", None),
+}
+
+# Points whose states IKEV2.md only infers.
+V2_INFERRED = frozenset({"auth_lost", "half_open", "responder_local"})
+
+IKEV2_EXCHANGE = (
+    ("IKE_SA_INIT", "initiator"),
+    ("IKE_SA_INIT", "responder"),
+    ("IKE_AUTH", "initiator"),
+    ("IKE_AUTH", "responder"),
+)
+
+V2_STOPS_AT: dict[str, int | None] = {
+    "sa_init": 0,
+    "proposal": 0,
+    "auth_lost": 2,
+    "peer": 2,
+    "initiator_key": 2,
+    "child": 2,
+    "responder_local": 3,
+    "half_open": 3,
+}

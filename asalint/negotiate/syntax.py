@@ -274,3 +274,47 @@ def nat_exemption(
     return acl_entry(device, acl, local, remote) + [
         f"nat ({inside}) 0 access-list {acl}"
     ]
+
+
+# --- IKEv2 -----------------------------------------------------------------
+
+
+def ikev2_keys(device: Device, peer: IPv4Address) -> list[str]:
+    if is_ios(device):
+        return [
+            "crypto ikev2 keyring <keyring>",
+            f" peer {peer}",
+            f"  address {peer}",
+            f"  pre-shared-key {KEY}",
+        ]
+    return [
+        f"tunnel-group {peer} type ipsec-l2l",
+        f"tunnel-group {peer} ipsec-attributes",
+        f" ikev2 remote-authentication pre-shared-key {KEY}",
+        f" ikev2 local-authentication pre-shared-key {KEY}",
+    ]
+
+
+def ikev2_policy(device: Device, values: dict[str, str]) -> list[str]:
+    if is_ios(device):
+        return ["crypto ikev2 proposal <proposal>"] + [
+            f" {name} {value}" for name, value in values.items()
+        ]
+    return ["crypto ikev2 policy 10"] + [
+        f" {name} {value}" for name, value in values.items()
+    ]
+
+
+def tunnel_protocols(name: str) -> list[str]:
+    return [
+        f"group-policy {name} attributes",
+        " vpn-tunnel-protocol ikev1 ikev2",
+    ]
+
+
+def ipsec_proposal(name: str, encryption: str, integrity: str) -> list[str]:
+    return [
+        f"crypto ipsec ikev2 ipsec-proposal {name}",
+        f" protocol esp encryption {encryption}",
+        f" protocol esp integrity {integrity}",
+    ]

@@ -21,6 +21,7 @@ from asalint.negotiate.walk import (
     Walk,
     attribute,
     lines,
+    proposal_line,
 )
 from asalint.results import Side
 
@@ -96,15 +97,14 @@ def _bound(walk: Walk) -> Fault | None:
 
 def _ike_enabled(walk: Walk) -> Fault | None:
     interface = walk.initiator.interface
-    if interface is None or walk.initiator.index.ike_enabled(interface):
+    index = walk.initiator.index
+    if interface is None or index.enabled(interface, walk.version):
         return None
-    binding = walk.initiator.index.map_on.get(
-        (walk.initiator.interface_key or "").lower()
-    )
+    binding = index.map_on.get((walk.initiator.interface_key or "").lower())
     return _fault(
         walk,
         "ike-not-enabled",
-        f"IKEv1 is not enabled on {walk.initiator.interface_key}",
+        f"IKEv{walk.version} is not enabled on {walk.initiator.interface_key}",
         binding.origin if binding else interface.origin,
     )
 
@@ -125,17 +125,20 @@ def _acl_exists(walk: Walk) -> Fault | None:
 def _transform_sets_exist(walk: Walk) -> Fault | None:
     entry = walk.initiator.entry
     assert entry is not None
-    known = walk.initiator.device.transform_sets
-    if not entry.transform_sets or any(
-        name in known for name in entry.transform_sets
-    ):
+    device = walk.initiator.device
+    names, line = entry.transform_sets, attribute(entry, "transform-set")
+    known = set(device.transform_sets)
+    if walk.version == 2:
+        names, line = entry.ikev2_proposals, proposal_line(entry)
+        known |= set(device.ipsec_proposals)
+    if not names or any(name in known for name in names):
         return None
+    what = "IKEv2 proposal" if walk.version == 2 else "transform set"
     return _fault(
         walk,
         "transform-set-missing",
-        f"transform set {', '.join(entry.transform_sets)} of {entry.label}"
-        " is not defined",
-        attribute(entry, "transform-set"),
+        f"{what} {', '.join(names)} of {entry.label} is not defined",
+        line,
     )
 
 
@@ -147,7 +150,7 @@ def _complete(walk: Walk) -> Fault | None:
         for what, present in (
             ("match address", entry.acl),
             ("set peer", entry.peers or entry.peer_hostnames),
-            ("transform set", entry.transform_sets),
+            _offers_of(walk),
         )
         if not present
     ]
@@ -159,6 +162,14 @@ def _complete(walk: Walk) -> Fault | None:
         f"{entry.label} has no {' and no '.join(missing)}",
         entry.origin,
     )
+
+
+def _offers_of(walk: Walk) -> tuple[str, object]:
+    entry = walk.initiator.entry
+    assert entry is not None
+    if walk.version == 2:
+        return "IKEv2 proposal", entry.ikev2_proposals
+    return "transform set", entry.transform_sets
 
 
 def _answer_only(walk: Walk) -> Fault | None:
@@ -175,6 +186,8 @@ def _answer_only(walk: Walk) -> Fault | None:
 
 
 def _ike_policy(walk: Walk) -> Fault | None:
+    if walk.version == 2:
+        return _ikev2_policy(walk)
     device = walk.initiator.device
     builtins = builtin_policies(device)
     if device.ikev1_policies or builtins.policies:
@@ -190,6 +203,26 @@ def _ike_policy(walk: Walk) -> Fault | None:
         if walk.initiator.interface
         else None,
         binding.origin if binding else None,
+    )
+
+
+def _ikev2_policy(walk: Walk) -> Fault | None:
+    # ASA 8.4 and later have no default IKEv2 policy; IOS has its smart
+    # defaults unless they were removed.
+    device = walk.initiator.device
+    smart = device.default_used("ikev2-default-proposal") is not None
+    if device.ikev2_policies or smart:
+        return None
+    entry = walk.initiator.entry
+    interface = walk.initiator.interface
+    return _fault(
+        walk,
+        "ikev2-no-policy",
+        "no IKEv2 policy is configured, and there is no default",
+        attribute(entry, "match"),
+        walk.initiator.index.ike_enable_line(interface, 2)
+        if interface
+        else None,
     )
 
 

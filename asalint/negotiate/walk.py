@@ -77,6 +77,7 @@ class Walk:
     initiator: End
     responder: End
     mode: str  # main | aggressive
+    version: int = 1  # IKE version
     conditions: list[str] = field(default_factory=list)
     certain: bool = True
     assumption: str | None = None  # psk-unverifiable, certificate-...
@@ -117,3 +118,12 @@ def attribute(entry: CryptoMapEntry | None, name: str) -> Origin | None:
     if entry is None:
         return None
     return entry.attribute_origins.get(name, entry.origin)
+
+
+def proposal_line(entry: CryptoMapEntry | None) -> Origin | None:
+    """The line naming an entry's IKEv2 proposals (ASA) or, on IOS, the
+    transform sets its IKEv2 profile uses."""
+    if entry is None:
+        return None
+    origins = entry.attribute_origins
+    return origins.get("proposal") or attribute(entry, "ikev2-proposal")
