@@ -90,7 +90,8 @@ def _assert_rule_texts(rule: dict) -> None:
         assert len(rule[field]["text"]) <= 1024
     assert rule["help"]["text"].strip()
     assert rule["help"]["markdown"].strip()
-    assert rule["defaultConfiguration"]["level"] in ("note", "warning", "error")
+    level = rule["defaultConfiguration"]["level"]
+    assert level in ("note", "warning", "error")
 
 
 def _assert_result(result: dict, ids: list[str]) -> None:
@@ -174,7 +175,7 @@ def test_empty_result_is_one_run_with_every_rule_and_no_results():
     )
 
 
-# --- the driver and the catalogue --------------------------------------------
+# --- the driver and the catalogue -------------------------------------------
 
 
 def test_driver_names_the_version():
@@ -221,7 +222,7 @@ def test_security_severity_only_on_security_rules_tagged_security():
             assert "security-severity" not in properties
 
 
-# --- the serializer ----------------------------------------------------------
+# --- the serializer ---------------------------------------------------------
 
 
 def test_serializer_keeps_a_warning_level_that_equals_the_default():
@@ -280,7 +281,7 @@ def _numbers(value) -> list:
     return [value] if is_number else []
 
 
-# --- results, locations and pair findings ------------------------------------
+# --- results, locations and pair findings -----------------------------------
 
 
 def test_pair_finding_is_one_result_per_side_linking_the_other():
@@ -383,7 +384,7 @@ def test_run_properties_hold_every_tunnel_prediction():
     assert results_of(document) == []
 
 
-# --- fingerprints --------------------------------------------------------------
+# --- fingerprints -----------------------------------------------------------
 
 
 def _copy_pair(name: str, target: Path) -> Path:
@@ -449,7 +450,7 @@ def test_same_key_twice_is_told_apart_by_the_counter():
     assert [h.split(":")[1] for h in hashes] == ["1", "2"]
 
 
-# --- paths ----------------------------------------------------------------------
+# --- paths ------------------------------------------------------------------
 
 
 def test_absolute_path_under_root_becomes_relative():
@@ -502,7 +503,7 @@ def where_artifact(result: dict) -> dict:
     return result["locations"][0]["physicalLocation"]["artifactLocation"]
 
 
-# --- secrets ----------------------------------------------------------------------
+# --- secrets ----------------------------------------------------------------
 
 
 PLAIN_KEY_PAIRS = ["demo", "psk-mismatch-84", "working-84", "working-pre83"]
@@ -580,7 +581,7 @@ def test_keys_stored_two_ways_are_mixed_and_none_is_none():
     assert secrets_kind(device()) == "none"
 
 
-# --- writing -----------------------------------------------------------------------
+# --- writing ----------------------------------------------------------------
 
 
 def test_written_with_output_file_is_the_same_log(tmp_path):

@@ -71,7 +71,9 @@ SARIF_VERSION = "2.1.0"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT = "primaryLocationLineHash"
 MAX_DESCRIPTION = 1024  # GitHub's limit on rule descriptions
-SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+SEMVER = re.compile(
+    r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$"
+)
 
 # Finding properties that hold a config path, shown like every location.
 PATH_PROPERTIES = ("initiator", "responder")
@@ -134,7 +136,7 @@ def sarif_log(
     return SarifLog(runs=[run], version=SARIF_VERSION, schema_uri=SCHEMA_URI)
 
 
-# --- serializing -------------------------------------------------------------
+# --- serializing ------------------------------------------------------------
 
 
 def to_sarif(value: Any) -> Any:
@@ -416,7 +418,7 @@ def _has_own_finding(
     )
 
 
-# --- one result --------------------------------------------------------------
+# --- one result -------------------------------------------------------------
 
 
 def _result(side: Placed, ordinal: int, context: Context) -> Result:
@@ -537,7 +539,7 @@ def _result_properties(side: Placed, context: Context) -> dict[str, Any]:
     return properties
 
 
-# --- the run's own properties -------------------------------------------------
+# --- the run's own properties -----------------------------------------------
 
 
 def _run_properties(
