@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from asalint.errors import InputError, frames_only
@@ -54,10 +55,15 @@ class Node:
     def words(self) -> list[str]:
         return self.text.split()
 
-    def walk(self):
-        for child in self.children:
-            yield child
-            yield from child.walk()
+    def walk(self) -> Iterator[Node]:
+        """Every node below this one, depth first, in line order."""
+        # A stack, not recursion: a damaged file can nest lines thousands
+        # of levels deep, past Python's recursion limit.
+        pending = list(reversed(self.children))
+        while pending:
+            node = pending.pop()
+            yield node
+            pending.extend(reversed(node.children))
 
 
 def build_tree(source: SourceText, syntax: str) -> list[Node]:
