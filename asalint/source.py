@@ -234,16 +234,22 @@ def mask_line(text: str) -> str:
     so a masked line has as many words as the line, in the same places.
     """
     text = _URL_PASSWORD.sub(rf"\1{MASK}", text)
-    rest = _SECRET_REST.match(text)
+    # The patterns see the line without its indent: on a line indented
+    # thousands of columns deep each would rescan the indent.
+    body = text.lstrip()
+    indent = text[: len(text) - len(body)]
+    rest = _SECRET_REST.match(body)
     if rest:
         words = [_masked(word) for word in rest.group(2).split()]
-        return rest.group(1) + " ".join(words)
+        return indent + rest.group(1) + " ".join(words)
 
-    text = _mask_first_pattern(text)
-    return _SECRET_INSIDE.sub(_mask_inside, text)
+    body = _mask_first_pattern(body)
+    return indent + _SECRET_INSIDE.sub(_mask_inside, body)
 
 
 def _mask_first_pattern(text: str) -> str:
+    if not text:
+        return text
     for pattern in _SECRET_PATTERNS:
         match = pattern.match(text)
         if match and len(text) > match.end():
