@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable
+from functools import cache
 
 from pydantic import BaseModel, SecretStr
 
@@ -47,7 +48,9 @@ def _key_fields(model: type[BaseModel]) -> tuple[str, ...]:
     return _FIELDS[model]
 
 
-def _key_holders(classes: set[type[BaseModel]]) -> set[type[BaseModel]]:
+def _key_holders(
+    classes: frozenset[type[BaseModel]],
+) -> set[type[BaseModel]]:
     """The classes that hold a PreSharedKey, at any depth.
 
     Grown to a fixed point, so that models nesting each other are right.
@@ -103,7 +106,10 @@ def keys_of(value: object) -> list[PreSharedKey]:
     return found
 
 
-def secret_holders(model: type[BaseModel] = Device) -> set[type[BaseModel]]:
+@cache
+def secret_holders(
+    model: type[BaseModel] = Device,
+) -> frozenset[type[BaseModel]]:
     """The model classes with a SecretStr field: PreSharedKey alone.
 
     The cache strips and restores PreSharedKey values only; a secret held
@@ -115,10 +121,13 @@ def secret_holders(model: type[BaseModel] = Device) -> set[type[BaseModel]]:
         for field in current.model_fields.values():
             if _mentions(field.annotation, SecretStr):
                 holders.add(current)
-    return holders
+    return frozenset(holders)
 
 
-def model_classes(model: type[BaseModel] = Device) -> set[type[BaseModel]]:
+@cache
+def model_classes(
+    model: type[BaseModel] = Device,
+) -> frozenset[type[BaseModel]]:
     """`model` and every model class its fields can hold."""
     found: set[type[BaseModel]] = set()
     pending = [model]
@@ -129,7 +138,7 @@ def model_classes(model: type[BaseModel] = Device) -> set[type[BaseModel]]:
         found.add(current)
         for field in current.model_fields.values():
             pending.extend(_models_in(field.annotation))
-    return found
+    return frozenset(found)
 
 
 def _models_in(annotation: object) -> list[type[BaseModel]]:
