@@ -180,6 +180,84 @@ isakmp policy 10 group 5
 isakmp policy 10 lifetime 86400
 """
 
+_V1_TO_V2 = (
+    (
+        "crypto ipsec ikev1 transform-set AES256-SHA esp-aes-256 esp-sha-hmac",
+        (
+            "crypto ipsec ikev2 ipsec-proposal AES256\n"
+            " protocol esp encryption aes-256\n"
+            " protocol esp integrity sha-256"
+        ),
+    ),
+    (
+        "set ikev1 transform-set AES256-SHA",
+        "set ikev2 ipsec-proposal AES256",
+    ),
+    ("crypto ikev1 enable outside", "crypto ikev2 enable outside"),
+    (
+        (
+            "crypto ikev1 policy 10\n authentication pre-share\n"
+            " encryption aes-256\n hash sha\n group 14\n lifetime 86400"
+        ),
+        (
+            "crypto ikev2 policy 10\n encryption aes-256\n integrity sha256\n"
+            " group 14\n prf sha256\n lifetime seconds 86400"
+        ),
+    ),
+    (
+        " ikev1 pre-shared-key Example-Key-1",
+        (
+            " ikev2 remote-authentication pre-shared-key Example-Key-2\n"
+            " ikev2 local-authentication pre-shared-key Example-Key-2"
+        ),
+    ),
+)
+
+
+def ikev2(text: str) -> str:
+    """An ASA 9.x config of HQ's or BRANCH's shape, moved to IKEv2."""
+    for old, new in _V1_TO_V2:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+# branch as an IOS router speaking IKEv2 to hq.
+BRANCH_IOS_V2 = """\
+version 15.4
+hostname branch-rtr
+crypto ikev2 proposal AES256
+ encryption aes-cbc-256
+ integrity sha256
+ group 14
+crypto ikev2 policy POLICY
+ proposal AES256
+crypto ikev2 keyring KEYS
+ peer HQ
+  address 198.51.100.1
+  pre-shared-key Example-Key-2
+crypto ikev2 profile HQ
+ match identity remote address 198.51.100.1 255.255.255.255
+ authentication remote pre-share
+ authentication local pre-share
+ keyring local KEYS
+crypto ipsec transform-set AES256-SHA256 esp-aes 256 esp-sha256-hmac
+ mode tunnel
+crypto map VPN 10 ipsec-isakmp
+ set peer 198.51.100.1
+ set transform-set AES256-SHA256
+ set ikev2-profile HQ
+ match address HQ-VPN
+interface GigabitEthernet0/0
+ ip address 203.0.113.2 255.255.255.0
+ crypto map VPN
+interface GigabitEthernet0/1
+ ip address 10.2.0.1 255.255.0.0
+ip route 0.0.0.0 0.0.0.0 203.0.113.254
+ip access-list extended HQ-VPN
+ permit ip 10.2.0.0 0.0.255.255 10.1.0.0 0.0.255.255
+"""
+
 
 def hq_group5() -> str:
     return edit(HQ, "group 14", " group 5")
