@@ -122,7 +122,7 @@ def sarif_log(
 ) -> SarifLog:
     """The SARIF log as sarif-om objects: one run of asalint."""
     context = _context(devices, root)
-    sides = placed(ordered_findings(result, devices), context)
+    sides = _placed(ordered_findings(result, devices), context)
     results = [
         _result(side, ordinal, context)
         for side, ordinal in zip(sides, _ordinals(sides), strict=True)
@@ -333,8 +333,9 @@ class Placed:
     at_peer: bool = False
 
 
-def placed(findings: Sequence[Finding], context: Context) -> list[Placed]:
+def _placed(findings: Sequence[Finding], context: Context) -> list[Placed]:
     """Every finding where it sits, and beside it its mirror, if any."""
+    citing = _citing(findings)
     sides = []
     for finding in findings:
         here = Placed(
@@ -345,7 +346,7 @@ def placed(findings: Sequence[Finding], context: Context) -> list[Placed]:
             key=logical_key(finding),
         )
         sides.append(here)
-        mirror = _mirror(here, findings, context)
+        mirror = _mirror(here, citing, context)
         if mirror is not None:
             sides.append(mirror)
     return sides
@@ -366,14 +367,23 @@ def _peer_first(
     return tuple(sorted(related, key=lambda line: line.path == here))
 
 
+def _citing(findings: Sequence[Finding]) -> set[tuple[str, str, str]]:
+    """(rule, file, cited file) for every line a finding cites."""
+    return {
+        (finding.rule, finding.path, related.path)
+        for finding in findings
+        for related in finding.related
+    }
+
+
 def _mirror(
-    here: Placed, findings: Sequence[Finding], context: Context
+    here: Placed, citing: set[tuple[str, str, str]], context: Context
 ) -> Placed | None:
     finding = here.finding
     peer = next((r for r in here.related if r.path != here.path), None)
     if peer is None or here.line is None:
         return None
-    if _has_own_finding(finding, peer.path, findings):
+    if (finding.rule, peer.path, here.path) in citing:
         return None  # both configs hold a fault: each has its own finding
 
     back = Related(
@@ -405,17 +415,6 @@ def _ordinals(sides: Sequence[Placed]) -> list[int]:
         seen[side.key] += 1
         ordinals.append(seen[side.key])
     return ordinals
-
-
-def _has_own_finding(
-    finding: Finding, path: str, findings: Sequence[Finding]
-) -> bool:
-    return any(
-        other.rule == finding.rule
-        and other.path == path
-        and any(r.path == finding.path for r in other.related)
-        for other in findings
-    )
 
 
 # --- one result -------------------------------------------------------------
