@@ -28,7 +28,7 @@ from asalint.report.markdown import (
     escape_mermaid,
     render_markdown,
 )
-from asalint.results import Prediction, Side, Stage, Step
+from asalint.results import Level, Prediction, Side, Stage, Step
 
 REPO = Path(__file__).resolve().parents[1]
 PAIRS = REPO / "fixtures" / "pairs"
@@ -317,20 +317,42 @@ def test_findings_are_listed_with_their_related_lines():
     text = render_pair("demo")
 
     findings = text.split("### Findings\n\n", 1)[1].splitlines()
-    assert findings[0] == (
-        "- **note** ASA404 peer-not-in-pair at "
-        "`fixtures/pairs/demo/a.cfg:137`: outside\\_map 20 peer 192.0.2.50 "
-        "is an address of neither hq-fw nor branch-fw"
-    )
-    assert findings[1].startswith(
+    assert findings[0].startswith(
         "- **error** ASA103 tunnel-group-missing at "
         "`fixtures/pairs/demo/b.cfg:130`: hq-fw -&gt; branch-fw"
     )
-    assert findings[2:] == [
+    assert findings[1:4] == [
         "  - `fixtures/pairs/demo/b.cfg:103` " + SET_PEER_B,
         "  - `fixtures/pairs/demo/a.cfg:133` hq-fw: " + SET_PEER_A,
         "  - `fixtures/pairs/demo/a.cfg:18` hq-fw: " + ADDRESS_A,
     ]
+    assert findings[4:] == [
+        (
+            "- **note** ASA404 peer-not-in-pair at "
+            "`fixtures/pairs/demo/a.cfg:137`: outside\\_map 20 peer "
+            "192.0.2.50 is an address of neither hq-fw nor branch-fw"
+        )
+    ]
+
+
+def test_findings_most_severe_first_and_cut_at_the_limit():
+    findings = (
+        finding(level=Level.NOTE, line=1, message="a note"),
+        finding(level=Level.WARNING, line=2, message="a warning"),
+        finding(level=Level.ERROR, line=3, message="an error"),
+    )
+
+    text = render(findings=findings, max_findings=2)
+
+    listed = text.split("### Findings\n\n", 1)[1].splitlines()
+    assert [line.split(": ", 1)[1] for line in listed[:2]] == [
+        "an error",
+        "a warning",
+    ]
+    assert listed[3] == (
+        "1 more finding not listed: the text, JSON and SARIF outputs "
+        "hold them all."
+    )
 
 
 def test_no_findings_no_findings_section():

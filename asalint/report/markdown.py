@@ -9,10 +9,12 @@ over both peers with the reason, and the state each side is left in.
 The findings come last.
 
 GitHub renders Mermaid in comments and in `$GITHUB_STEP_SUMMARY`. A
-comment holds at most 65536 characters, so past `max_diagrams` the
-remaining directions are named in the table only, and the report says
-so. Config-derived text is escaped for Markdown and for Mermaid, so a
-hostname or a message can neither break the table nor end the diagram.
+comment holds at most 65536 characters and a job summary 1 MiB, so past
+`max_diagrams` the remaining directions are named in the table only,
+and past `max_findings` the least severe findings are counted, not
+listed; the report says so each time. Config-derived text is escaped
+for Markdown and for Mermaid, so a hostname or a message can neither
+break the table nor end the diagram.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from asalint.causes import CAUSES
 from asalint.model import Device, Origin
 from asalint.report.common import established, level_counts, ordered_findings
+from asalint.report.github import most_severe_first
 from asalint.report.paths import relative_path
 from asalint.results import (
     Finding,
@@ -37,6 +40,7 @@ from asalint.results import (
 )
 
 MAX_DIAGRAMS = 50
+MAX_FINDINGS = 200
 UNSETTLED = "the outcome rests on an assumption the configs do not settle"
 INITIATOR, RESPONDER = "I", "R"  # Mermaid ids; the hostnames are aliases
 
@@ -54,6 +58,7 @@ def render_markdown(
     *,
     root: str | os.PathLike | None = None,
     max_diagrams: int = MAX_DIAGRAMS,
+    max_findings: int = MAX_FINDINGS,
 ) -> str:
     """The report as GitHub-flavoured Markdown with Mermaid diagrams."""
     base = os.fspath(root) if root is not None else os.getcwd()
@@ -64,7 +69,7 @@ def render_markdown(
     if result.tunnels:
         parts.append(_table(result.tunnels, names, base))
     parts += _diagrams(result.tunnels, names, base, max_diagrams)
-    parts += _findings(findings, base)
+    parts += _findings(findings, base, max_findings)
     return "\n\n".join(part.rstrip("\n") for part in parts) + "\n"
 
 
@@ -318,11 +323,24 @@ def _fence_for(text: str) -> str:
 # --- findings ---------------------------------------------------------------
 
 
-def _findings(findings: Sequence[Finding], root: str) -> list[str]:
+def _findings(
+    findings: Sequence[Finding], root: str, max_findings: int
+) -> list[str]:
+    """Most severe first, so that a cut drops notes before errors."""
     if not findings:
         return []
-    items = [_finding(finding, root) for finding in findings]
-    return ["### Findings", "\n".join(items)]
+    listed = most_severe_first(findings)[:max_findings]
+    parts = [
+        "### Findings",
+        "\n".join(_finding(finding, root) for finding in listed),
+    ]
+    left = len(findings) - len(listed)
+    if left > 0:
+        parts.append(
+            f"{_plural(left, 'more finding')} not listed: the text, JSON "
+            "and SARIF outputs hold them all."
+        )
+    return parts
 
 
 def _finding(finding: Finding, root: str) -> str:
