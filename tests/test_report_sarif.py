@@ -45,7 +45,11 @@ from asalint.results import Level, Related
 
 REPO = Path(__file__).resolve().parents[1]
 PAIRS = REPO / "fixtures" / "pairs"
-PAIR_NAMES = sorted(p.name for p in PAIRS.iterdir() if p.is_dir())
+PAIR_NAMES = sorted(
+    folder.name
+    for folder in PAIRS.iterdir()
+    if (folder / "a.cfg").is_file() and (folder / "b.cfg").is_file()
+)
 FINGERPRINT = re.compile(r"^[0-9a-f]{16}:[1-9]\d*$")
 LINK = re.compile(r"(?<!\\)\[(?:[^\]\\]|\\.)*\]\((\d+)\)")
 
