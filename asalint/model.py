@@ -179,6 +179,9 @@ class IkeV1Policy(Frozen):
 
 
 class IkeV2Policy(Frozen):
+    """`attribute_origins` maps `encryption`, `integrity`, `group`, `prf`
+    to the line that set it, where the parser kept it."""
+
     priority: int
     encryptions: tuple[str, ...]
     integrities: tuple[str, ...]
@@ -186,6 +189,7 @@ class IkeV2Policy(Frozen):
     prfs: tuple[str, ...] = ()
     lifetime: Setting
     origin: Origin
+    attribute_origins: dict[str, Origin] = {}
 
 
 class TransformSet(Frozen):
@@ -274,6 +278,8 @@ class IsakmpProfile(Frozen):
     local_auth: str | None = None
     remote_auth: str | None = None
     origin: Origin
+    # `match` -> the first ` match identity ...` line, `keyring` -> ...
+    attribute_origins: dict[str, Origin] = {}
 
 
 class CryptoMapEntry(Frozen):
