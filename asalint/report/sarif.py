@@ -109,8 +109,7 @@ def sarif_document(
     version: str = __version__,
 ) -> dict[str, Any]:
     """The SARIF log as JSON-ready dicts and lists."""
-    log_ = sarif_log(result, devices, root=root, version=version)
-    return to_sarif(log_)
+    return to_sarif(sarif_log(result, devices, root=root, version=version))
 
 
 def sarif_log(
@@ -132,6 +131,11 @@ def sarif_log(
         column_kind="unicodeCodePoints",
         results=results,
         properties=_run_properties(result.tunnels, devices, context),
+    )
+    log.debug(
+        "sarif: %d results from %d findings",
+        len(results),
+        len(result.findings),
     )
     return SarifLog(runs=[run], version=SARIF_VERSION, schema_uri=SCHEMA_URI)
 
