@@ -63,6 +63,9 @@ def clean_line(line: str) -> str:
 
 
 def _read_bytes(path: str) -> bytes:
+    if not path:
+        # Path("") is the working folder: "is a directory" would puzzle.
+        raise InputError("''", "an empty path names no file")
     file = Path(path)
     if not file.exists():
         raise InputError(path, "no such file")
