@@ -81,10 +81,10 @@ def _ikev2_policies(device: Device) -> Iterator[Use]:
             ("prf", policy.prfs),
             ("group", policy.groups),
         ):
+            # The line that set this attribute, where the parser kept it.
+            origin = policy.attribute_origins.get(kind, policy.origin)
             for value in values:
-                yield Use(
-                    kind, normalise(kind, value), policy.origin, subject, True
-                )
+                yield Use(kind, normalise(kind, value), origin, subject, True)
 
 
 def _transform_sets(device: Device) -> Iterator[Use]:
