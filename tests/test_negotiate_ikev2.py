@@ -97,7 +97,8 @@ def test_keys_that_differ_one_way_depend_on_who_initiates(tmp_path):
         "phase1",
         "ikev2-auth-mismatch",
     )
-    assert hq_first.predicted.certain
+    # What an ASA prints while it retries is an open question.
+    assert not hq_first.predicted.certain
     assert hq_first.failed_exchange == "IKE_AUTH"
     branch_first = direction(result, "b")
     assert states(branch_first) == (

@@ -170,15 +170,49 @@ def _strong_enough(theirs: Offer2, mine: Offer2) -> bool:
 
 
 def _proposal_fault(walk, mine, theirs, cause: str) -> Fault:
+    gap = _proposal_gap(mine, theirs)
     return Fault(
         cause,
         BOTH,
-        f"no IKEv2 proposal of {walk.responder.name} shares encryption,"
-        f" integrity, PRF and DH group with one of {walk.initiator.name}"
+        f"no IKEv2 proposal of {walk.responder.name} shares {gap} with"
+        f" one of {walk.initiator.name}"
         + (" once weak algorithms are refused" if "weak" in cause else ""),
-        initiator_lines=lines(*(offer.origin for offer in mine[:3])),
-        responder_lines=lines(*(offer.origin for offer in theirs[:3])),
+        initiator_lines=_offer_lines(walk, INITIATOR, mine, gap),
+        responder_lines=_offer_lines(walk, RESPONDER, theirs, gap),
     )
+
+
+def _proposal_gap(mine: list[Offer2], theirs: list[Offer2]) -> str:
+    """The first transform type no pair of proposals has in common."""
+    for name, values in (
+        ("encryption", lambda p: p.encryptions),
+        ("integrity", lambda p: p.integrities),
+        ("prf", lambda p: p.prfs),
+        ("group", lambda p: set(p.groups)),
+    ):
+        if not any(
+            values(m.proposal) & values(t.proposal)
+            for m in mine
+            for t in theirs
+        ):
+            return name
+    return "every transform type"
+
+
+def _offer_lines(walk: Walk, side: Side, offers: list[Offer2], gap: str):
+    """Each offered policy's line for the missing transform, where the
+    parser kept it, then the policy itself."""
+    by_origin = {
+        policy.origin: policy
+        for policy in walk.end(side).device.ikev2_policies
+    }
+    found: list[Origin | None] = []
+    for offer in offers[:3]:
+        policy = by_origin.get(offer.origin) if offer.origin else None
+        if policy is not None:
+            found.append(policy.attribute_origins.get(gap))
+        found.append(offer.origin)
+    return lines(*found)
 
 
 def _key_exchange_retry(walk, mine, theirs: Offer2, matched: Offer2):
@@ -267,11 +301,16 @@ def _ios_keys(index, peer, entry, side: Side, identity: str) -> Keys2:
         profile = _matching_profile(profiles, peer, identity)
         if profile is None:
             return Keys2(
-                decided=profiles[0].origin,
-                how=f"no IKEv2 profile matches the peer's {identity}",
+                decided=_match_line(profiles[0]),
+                how=f"no IKEv2 profile matches the peer's {identity}"
+                + (f" {peer}" if identity == "address" else ""),
                 problem="ikev2-identity-mismatch",
             )
     return _keyring_keys(index, profile, peer)
+
+
+def _match_line(profile) -> Origin:
+    return profile.attribute_origins.get("match", profile.origin)
 
 
 def _matching_profile(profiles, peer: IPv4Address, identity: str):
@@ -377,7 +416,8 @@ def _peer_fault(walk: Walk, theirs: Keys2, identity: str) -> Fault | None:
     cause = theirs.problem or "ikev2-psk-missing"
     side = BOTH if cause == "ike-version-mismatch" else RESPONDER
     mine = lines(attribute(walk.initiator.entry, "peer"))
-    if cause == "ikev2-identity-mismatch":
+    if cause == "ikev2-identity-mismatch" and identity != "address":
+        # The initiator sends a name where the profiles match addresses.
         side = BOTH
         mine = lines(walk.initiator.device.isakmp_identity.origin, *mine)
     return Fault(
@@ -533,18 +573,22 @@ def _child_gap(offered, wanted) -> str:
 
 
 def _proposal_lines(device: Device, entry: CryptoMapEntry, gap: str):
-    """The lines of the entry's proposals that set the missing transform,
-    where the parser kept them, else the proposals themselves."""
+    """The lines of the entry's proposals that set the missing transform
+    (where the parser kept them), the map's line naming them, then the
+    proposals (or IOS transform sets) themselves."""
     named = [
         device.ipsec_proposals[name]
         for name in entry.ikev2_proposals
         if name in device.ipsec_proposals
     ]
-    found = [
-        proposal.attribute_origins.get(gap.split()[0], proposal.origin)
-        for proposal in named[:2]
+    kept = [p.attribute_origins.get(gap.split()[0]) for p in named[:2]]
+    sets = [
+        device.transform_sets[name].origin
+        for name in entry.ikev2_proposals
+        if name in device.transform_sets
     ]
-    return [*found, proposal_line(entry)]
+    headers = [p.origin for p in named[:2]] + sets[:2]
+    return [*kept, proposal_line(entry), *headers]
 
 
 def _rekey(walk: Walk, chosen: CryptoMapEntry) -> None:
@@ -576,6 +620,9 @@ def _rekey(walk: Walk, chosen: CryptoMapEntry) -> None:
 
 
 def responder_key(walk: Walk) -> Outcome:
+    fault = _responder_identity(walk)
+    if fault is not None:
+        return fault
     mine, theirs = walk.keys
     if not _usable(theirs.local):
         return Fault(
@@ -608,6 +655,32 @@ def responder_key(walk: Walk) -> Outcome:
     )
 
 
+def _responder_identity(walk: Walk) -> Fault | None:
+    """An IOS initiator checks IDr against the profile its map names,
+    after the responder has installed its SAs: half open (observed on
+    IOS XE for an identity mismatch)."""
+    initiator = walk.initiator
+    if initiator.device.platform != Platform.IOS or initiator.entry is None:
+        return None
+    profiles = initiator.device.isakmp_profiles
+    profile = profiles.get(initiator.entry.ikev2_profile or "")
+    if profile is None or not profile.match_addresses:
+        return None
+    identity = identity_of(walk.responder.device)
+    peer = walk.leg.peer
+    if peer and _matching_profile([profile], peer, identity):
+        return None
+    return Fault(
+        "ikev2-identity-mismatch",
+        INITIATOR,
+        f"{initiator.name}: IKEv2 profile {profile.name} does not match the"
+        f" responder's {identity} {peer if identity == 'address' else ''}",
+        initiator_lines=lines(_match_line(profile)),
+        responder_lines=lines(_address_line(walk, RESPONDER)),
+        point="half_open",
+    )
+
+
 STEPS_V2: tuple[tuple[str, Callable[[Walk], Outcome]], ...] = (
     ("sa_init", sa_init),
     ("proposal", proposal),
@@ -617,3 +690,20 @@ STEPS_V2: tuple[tuple[str, Callable[[Walk], Outcome]], ...] = (
     ("child", child),
     ("responder_key", responder_key),
 )
+
+
+def open_questions(walk: Walk, point: str, states: tuple[str, str]) -> None:
+    """IKEV2.md section 7: what an ASA prints while stuck, and whether an
+    ASA responder deletes the IKE SA when the first child SA fails."""
+    ends = (walk.initiator, walk.responder)
+    for end, state in zip(ends, states, strict=True):
+        if state == "IN-NEG" and end.device.platform != Platform.IOS:
+            walk.assume(
+                f"{end.name} is taken to show IN-NEG while it retries;"
+                " what an ASA prints then is not known"
+            )
+    if point == "child" and walk.responder.device.platform != Platform.IOS:
+        walk.assume(
+            "an ASA responder is taken to delete the IKE SA with the"
+            " refused child SA, as IOS XE does (uncertain)"
+        )

@@ -270,7 +270,7 @@ def _no_match(walk: Walk, mine: list[Offer], theirs: list[Offer]) -> Fault:
         f"no policy of {walk.responder.name} equals one offered by"
         f" {walk.initiator.name} (encryption, hash, group, authentication)"
     )
-    builtin = [o for o in mine + theirs if o.origin is None]
+    builtin = _hangs_on_builtin(mine, theirs)
     return Fault(
         "phase1-policy-mismatch",
         side,
@@ -282,6 +282,21 @@ def _no_match(walk: Walk, mine: list[Offer], theirs: list[Offer]) -> Fault:
         " policy (uncertain)"
         if builtin
         else None,
+    )
+
+
+def _hangs_on_builtin(mine: list[Offer], theirs: list[Offer]) -> bool:
+    """Would a built-in policy match but for its authentication?
+
+    Only then does the outcome hang on the built-in policy being what
+    the design says it is (rsa-sig, uncertain).
+    """
+    return any(
+        (r.origin is None or i.origin is None)
+        and (r.suite.encryption, r.suite.hash, r.suite.group)
+        == (i.suite.encryption, i.suite.hash, i.suite.group)
+        for r in theirs
+        for i in mine
     )
 
 

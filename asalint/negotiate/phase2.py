@@ -87,8 +87,17 @@ def choose_entry(walk: Walk, rules: Rules) -> Outcome:
     _lifetime_note(walk, first.entry)
     return Passed(
         f"{walk.responder.name} answers with {_label(first)}",
-        lines(first.entry.origin, *_acl_lines(first)),
+        lines(first.entry.origin, *_acl_lines(first), *_pfs_lines(walk)),
     )
+
+
+def _pfs_lines(walk: Walk):
+    """Where either side sets PFS: it decided the outcome too."""
+    return [
+        attribute(entry, "pfs")
+        for entry in (walk.initiator.entry, walk.chosen)
+        if entry is not None and (entry.pfs_bare or entry.pfs.value)
+    ]
 
 
 def _label(selection: Selection) -> str:

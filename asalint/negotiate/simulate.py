@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from asalint.negotiate.exchange import ladder, ladder_v2
 from asalint.negotiate.findings import findings_for
 from asalint.negotiate.fixes import fixes_for
-from asalint.negotiate.ikev2 import STEPS_V2
+from asalint.negotiate.ikev2 import STEPS_V2, open_questions
 from asalint.negotiate.phase1 import auth, keys, msg1, msg2, policy
 from asalint.negotiate.phase2 import phase2
 from asalint.negotiate.states import (
@@ -157,6 +157,7 @@ def _states(walk: Walk, point: str) -> tuple[str, str]:
         initiator, responder, _ = V2_POINTS[point]
         if point in V2_INFERRED:
             walk.assume(f"the states at this point ({point}) are inferred")
+        open_questions(walk, point, (initiator, responder))
         return initiator, responder
     init_family, resp_family = walk.initiator.family, walk.responder.family
     if inferred(init_family, resp_family, walk.mode, point):

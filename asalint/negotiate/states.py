@@ -178,7 +178,7 @@ V2_POINTS: dict[str, tuple[str, str, str | None]] = {
 }
 
 # Points whose states IKEV2.md only infers.
-V2_INFERRED = frozenset({"auth_lost", "half_open", "responder_local"})
+V2_INFERRED = frozenset({"auth_lost", "responder_local"})
 
 IKEV2_EXCHANGE = (
     ("IKE_SA_INIT", "initiator"),

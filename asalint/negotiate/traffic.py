@@ -120,12 +120,18 @@ def _interface_acl(walk, end: End, source, destination):
             "is dropped: permit-vpn is off and no access-group permits it",
             setting.origin or (interface.origin if interface else None),
         )
-    allowed, entry = permits(end.index.acl(name), source, destination)
+    acl = end.index.acl(name)
+    allowed, entry = permits(acl, source, destination)
     if allowed:
         return None
+    # The implicit deny has no line: cite the access-group that applies
+    # the ACL (or its last entry).
+    applied = end.device.acl_uses.get(name) or (
+        acl[-1].origin if acl else None
+    )
     return (
         f"is denied by access-list {name} (permit-vpn is off)",
-        entry.origin if entry else setting.origin,
+        entry.origin if entry else applied or setting.origin,
     )
 
 
