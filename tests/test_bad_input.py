@@ -342,12 +342,6 @@ def test_readable_damage_keeps_line_numbers_and_notes_it(damage, branch):
     assert device.tunnel_groups["203.0.113.2"].ikev1_key.origin.line == number
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the reports do not yet show a device's reading notes (NUL "
-    "bytes removed, read as Latin-1, pager prompts removed): the model "
-    "holds them in Device.notes",
-)
 @pytest.mark.parametrize("output_format", ["text", "json"])
 def test_the_report_says_how_the_file_was_read(output_format, branch,
                                                capsys):

@@ -70,6 +70,7 @@ def _device(device: Device) -> Json:
         "era": device.era.value,
         "unparsed": len(device.unparsed),
         "unreadable": unreadable,
+        "notes": list(device.notes),
     }
 
 

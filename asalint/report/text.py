@@ -234,6 +234,10 @@ def _device_line(device: Device) -> Text:
     if unreadable:
         line.append(", ")
         line.append(_plural(unreadable, "line") + " unreadable", "yellow")
+    if device.notes:
+        # How the file was read (Latin-1, NUL bytes, pager prompts) tells
+        # the user why line texts may differ from what an editor shows.
+        line.append("; " + "; ".join(clean(note) for note in device.notes))
     return line
 
 
