@@ -478,3 +478,59 @@ def test_early_dynamic_entry_that_accepts_is_only_a_warning(tmp_path):
     assert {(f.rule, f.level.value) for f in result.findings} == {
         ("ASA205", "warning")
     }
+
+
+# --- routes the config does not show ---------------------------------------
+
+
+def _far_inside(text: str) -> str:
+    """hq protects 10.50.0.0/16, which no configured route names."""
+    return edit(
+        text,
+        "access-list BRANCH-VPN",
+        "access-list BRANCH-VPN extended permit ip 10.50.0.0 255.255.0.0"
+        " 10.2.0.0 255.255.0.0",
+    )
+
+
+def test_source_learned_by_a_routing_protocol_is_an_assumption(tmp_path):
+    hq = _far_inside(HQ) + "router ospf 1\n"
+    branch = BRANCH.replace("10.1.0.0 255.255.0.0", "10.50.0.0 255.255.0.0")
+
+    tunnel = direction(simulate(tmp_path, hq, branch), "a")
+
+    assert states(tunnel)[:3] == ESTABLISHED[:3]
+    assert not tunnel.predicted.certain
+    assert any("routing protocol" in c for c in tunnel.predicted.conditions)
+
+
+def test_source_no_route_names_is_an_uncertain_mismatch(tmp_path):
+    tunnel = direction(simulate(tmp_path, _far_inside(HQ), BRANCH), "a")
+
+    assert states(tunnel) == (
+        "NO_SA",
+        "NO_SA",
+        "trigger",
+        "crypto-acl-mismatch",
+    )
+    assert not tunnel.predicted.certain
+
+
+def test_reversed_acl_is_a_certain_mismatch(tmp_path):
+    hq = edit(
+        HQ,
+        "access-list BRANCH-VPN",
+        "access-list BRANCH-VPN extended permit ip 10.2.0.0 255.255.0.0"
+        " 10.1.0.0 255.255.0.0",
+    )
+    hq += "router ospf 1\n"
+
+    tunnel = direction(simulate(tmp_path, hq, BRANCH), "a")
+
+    assert states(tunnel) == (
+        "NO_SA",
+        "NO_SA",
+        "trigger",
+        "crypto-acl-mismatch",
+    )
+    assert tunnel.predicted.certain

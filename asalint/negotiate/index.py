@@ -227,6 +227,18 @@ class DeviceIndex:
             if key.peer is not None and not key.ikev2
         ]
 
+    @cached_property
+    def dynamic_routing(self) -> bool:
+        """Does the device run a routing protocol (`router ospf 1` ...)?
+
+        Such routes are not in the config, so a missing route is then
+        unknown, not absent.
+        """
+        return any(
+            line.origin.text.startswith("router ")
+            for line in self.device.unparsed
+        )
+
     # --- networks ---------------------------------------------------------
 
     @cached_property

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from asalint.model import Device, Origin
 from asalint.negotiate.algorithms import Suite, builtin_policies, suite
 from asalint.negotiate.keys import KeyChoice, condition_for, key_for
-from asalint.negotiate.routing import egress, same_interface
+from asalint.negotiate.routing import egress, learned, same_interface
 from asalint.negotiate.states import Family
 from asalint.negotiate.trigger import counterpart
 from asalint.negotiate.walk import (
@@ -76,6 +76,8 @@ def _route_to_peer(walk: Walk) -> Fault | None:
     assert peer is not None
     route = egress(walk.initiator.index, peer)
     if route is not None and same_interface(route.interface, crypto):
+        return None
+    if route is None and learned(walk, INITIATOR, peer):
         return None
     where = f"out of {route.interface}" if route else "nowhere"
     return Fault(
@@ -382,6 +384,8 @@ def msg2(walk: Walk) -> Outcome:
         return Passed("initiator address unknown")
     route = egress(walk.responder.index, address)
     arrival = arrival_interfaces(walk)
+    if route is None and learned(walk, RESPONDER, address):
+        return Passed(f"{walk.responder.name} is taken to route {address}")
     if route is not None and any(
         same_interface(route.interface, name) for name in arrival
     ):

@@ -49,6 +49,27 @@ def reached_inside(
     )
 
 
+def named_by_a_route(index: DeviceIndex, network: IPv4Network) -> bool:
+    """Does a route other than the default one cover part of `network`?"""
+    if index.routing.within(network):
+        return True
+    route = index.routing.lookup(network)
+    return route is not None and route.network.prefixlen > 0
+
+
+def learned(walk, side, target) -> bool:
+    """When no configured route decides, a device that runs a routing
+    protocol is taken to have learned one: an assumption, said so."""
+    end = walk.end(side)
+    if not end.index.dynamic_routing:
+        return False
+    walk.assume(
+        f"{end.name} is taken to route {target} as needed: it runs a"
+        " routing protocol whose routes the config does not show"
+    )
+    return True
+
+
 def arrival(index: DeviceIndex, network: IPv4Network) -> str | None:
     """The interface traffic from `network` comes in on (its route)."""
     route = egress(index, network)

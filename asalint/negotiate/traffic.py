@@ -17,7 +17,12 @@ from asalint.model import Origin
 from asalint.negotiate.index import DEFAULT_L2L
 from asalint.negotiate.nat import evaluate
 from asalint.negotiate.phase1 import arrival_interfaces
-from asalint.negotiate.routing import arrival, egress, same_interface
+from asalint.negotiate.routing import (
+    arrival,
+    egress,
+    learned,
+    same_interface,
+)
 from asalint.negotiate.states import Family
 from asalint.negotiate.trigger import nat_fault
 from asalint.negotiate.walk import End, Fault, Outcome, Passed, Walk, lines
@@ -47,6 +52,8 @@ def _return_route(walk: Walk, proposal: ProxyIdentity) -> Fault | None:
     index = walk.responder.index
     route = egress(index, proposal.local)
     crypto = arrival_interfaces(walk)
+    if route is None and learned(walk, RESPONDER, proposal.local):
+        return None
     if route is not None and any(
         same_interface(route.interface, name) for name in crypto
     ):

@@ -8,12 +8,19 @@ it). Any failure here leaves both sides without an SA.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
-from asalint.addresses import ProxyIdentity, proposals
+from asalint.addresses import ANY, ProxyIdentity, proposals
 from asalint.model import Origin
 from asalint.negotiate.algorithms import builtin_policies
 from asalint.negotiate.nat import Verdict, evaluate
-from asalint.negotiate.routing import arrival, egress, reached_inside
+from asalint.negotiate.routing import (
+    arrival,
+    egress,
+    learned,
+    named_by_a_route,
+    reached_inside,
+)
 from asalint.negotiate.walk import (
     Fault,
     Outcome,
@@ -236,13 +243,35 @@ def _acl_source(walk: Walk) -> Fault | None:
     if kept:
         walk.proposals = tuple(kept)
         return None
+    unknown = [p for p in found if _source_unknown(walk, p)]
+    if unknown and learned(walk, INITIATOR, "the crypto ACL's sources"):
+        walk.proposals = tuple(unknown)
+        return None
     first = acl[0].origin if acl else attribute(entry, "match")
-    return _fault(
+    fault = _fault(
         walk,
         "crypto-acl-mismatch",
         _mismatch_detail(entry.acl, acl, crypto),
         first,
     )
+    if not unknown:
+        return fault
+    return replace(
+        fault,
+        certain=False,
+        condition="no route names the ACL's source networks: they are"
+        " taken to lie behind the crypto interface (uncertain)",
+    )
+
+
+def _source_unknown(walk: Walk, proposal: ProxyIdentity) -> bool:
+    """No route says where the source is, and nothing says the ACL is
+    reversed (its destination is not this device's own network)."""
+    index, crypto = walk.initiator.index, walk.initiator.interface_key
+    if named_by_a_route(index, proposal.local):
+        return False
+    remote = proposal.remote
+    return remote == ANY or not reached_inside(index, remote, crypto)
 
 
 def _mismatch_detail(name, acl, crypto) -> str:
@@ -281,10 +310,9 @@ def _routed_out(walk: Walk) -> Fault | None:
 
 def _exits(walk: Walk, network, crypto: str | None) -> bool:
     route = egress(walk.initiator.index, network)
-    return (
-        route is not None
-        and (route.interface or "").lower() == (crypto or "").lower()
-    )
+    if route is None:
+        return learned(walk, INITIATOR, "the protected networks")
+    return (route.interface or "").lower() == (crypto or "").lower()
 
 
 def _nat(walk: Walk) -> Fault | None:
