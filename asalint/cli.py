@@ -84,10 +84,13 @@ def _invoke(args: list[str]) -> int:
 
 
 def _exit_status(code: object) -> int:
-    from asalint.exitcode import CLEAN, USAGE_ERROR
+    from asalint.exitcode import CLEAN, INTERRUPTED, USAGE_ERROR
 
     if code is None:
         return CLEAN
+    if code == INTERRUPTED:
+        # typer turns Ctrl-C inside a command into a silent exit 130.
+        _say("interrupted")
     if isinstance(code, int):
         return code
     _say(str(code))

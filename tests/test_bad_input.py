@@ -557,11 +557,6 @@ def test_an_interrupted_write_leaves_the_old_report_whole(
         "branch.cfg", "report.json"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="typer turns Ctrl-C inside a command into a silent exit 130, "
-    "so the CLI's own `interrupted` line is never printed",
-)
 def test_an_interrupted_run_says_so(branch, capsys, monkeypatch):
     *_, err = _interrupted_write(branch, capsys, monkeypatch)
 
