@@ -41,6 +41,7 @@ class Leg:
     initiator_interface: Interface | None = None  # known: dynamic legs
     version: int = 1  # IKE version
     fallback: bool = False  # IKEv1 after IKEv2 failed (an ASA with both)
+    hostname: str | None = None  # `set peer NAME`, taken to resolve to peer
 
     @property
     def order(self) -> tuple:
@@ -80,10 +81,41 @@ def _legs_for_entry(
     legs = _legs_to_owned_peers(here, there, entry)
     notes = _strangers(here, there, entry)
     if not legs and _meant_for(here, there, entry):
-        peer = entry.peers[0] if entry.peers else None
-        fault = MISMATCH if peer else None
-        legs, notes = [Leg(here, there, entry, peer, fault=fault)], []
+        legs, notes = [_meant_leg(here, there, entry)], []
     return [v for leg in legs for v in _versions(leg)], notes
+
+
+def _meant_leg(
+    here: DeviceIndex, there: DeviceIndex, entry: CryptoMapEntry
+) -> Leg:
+    """An entry for the other device's networks whose peer is not one of
+    its addresses: a wrong address, a host name, or none at all."""
+    if entry.peers:
+        return Leg(here, there, entry, entry.peers[0], fault=MISMATCH)
+    terminating = _vpn_addresses(there)
+    if entry.peer_hostnames and len(terminating) == 1:
+        # A name cannot be resolved offline; with one candidate address
+        # on the other device it is taken to resolve there.
+        address, interface = terminating[0]
+        return Leg(
+            here,
+            there,
+            entry,
+            address,
+            responder_interface=interface,
+            hostname=entry.peer_hostnames[0],
+        )
+    return Leg(here, there, entry, None)
+
+
+def _vpn_addresses(index: DeviceIndex) -> list[tuple[IPv4Address, Interface]]:
+    """Addresses of the interfaces a crypto map is bound to."""
+    return [
+        (interface.address.ip, interface)
+        for interface in index.device.interfaces
+        if interface.address is not None
+        and index.key(interface).lower() in index.crypto_interfaces
+    ]
 
 
 def _versions(leg: Leg) -> list[Leg]:

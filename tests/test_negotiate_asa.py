@@ -534,3 +534,18 @@ def test_reversed_acl_is_a_certain_mismatch(tmp_path):
         "crypto-acl-mismatch",
     )
     assert tunnel.predicted.certain
+
+
+def test_host_name_peer_makes_the_prediction_conditional(tmp_path):
+    hq = edit(
+        HQ,
+        "set peer 203.0.113.2",
+        "crypto map outside_map 10 set peer branch-vpn",
+    )
+
+    tunnel = direction(simulate(tmp_path, hq, BRANCH), "a")
+
+    assert states(tunnel) == ESTABLISHED
+    assert tunnel.predicted.conditions == (
+        "set peer branch-vpn is taken to resolve to 203.0.113.2",
+    )

@@ -168,3 +168,19 @@ def test_no_dynamic_leg_when_the_responder_has_a_static_entry_too():
         "outside_map 10",
         "outside_map 10",
     ]
+
+
+def test_host_name_peer_is_taken_to_resolve_to_the_only_vpn_address():
+    hostname_entry = entry(10).model_copy(
+        update={"peer_hostnames": ("branch.example.net",)}
+    )
+    branch = _branch(entry(10, peers=("198.51.100.1",), path="b.cfg"))
+
+    pairing = _pair(_hq(hostname_entry), branch)
+
+    first = pairing.legs[0]
+    assert (first.peer, first.hostname) == (
+        IPv4Address("203.0.113.2"),
+        "branch.example.net",
+    )
+    assert first.responder_interface.nameif == "outside"

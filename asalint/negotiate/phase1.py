@@ -73,7 +73,8 @@ def msg1(walk: Walk) -> Outcome:
 
 def _route_to_peer(walk: Walk) -> Fault | None:
     peer, crypto = walk.leg.peer, walk.initiator.interface_key
-    assert peer is not None
+    if peer is None:
+        return _unresolved(walk)
     route = egress(walk.initiator.index, peer)
     if route is not None and same_interface(route.interface, crypto):
         return None
@@ -89,6 +90,22 @@ def _route_to_peer(walk: Walk) -> Fault | None:
         certain=False,
         condition="without a route out of the crypto interface the"
         " initiator's MM1 does not reach the peer (uncertain)",
+    )
+
+
+def _unresolved(walk: Walk) -> Fault:
+    # A host name that cannot be taken to resolve to the other device.
+    entry = walk.initiator.entry
+    names = ", ".join(entry.peer_hostnames) if entry else ""
+    return Fault(
+        "peer-address-mismatch",
+        INITIATOR,
+        f"set peer {names} names no address of {walk.responder.name}"
+        " that the configs can confirm",
+        initiator_lines=lines(_peer_line(walk)),
+        responder_lines=lines(*_crypto_address_lines(walk)),
+        certain=False,
+        condition="a host name is resolved outside the configs (uncertain)",
     )
 
 

@@ -107,6 +107,10 @@ def start(leg: Leg) -> Walk:
     )
     if leg.fallback:
         walk.assume(FALLBACK)
+    if leg.hostname:
+        walk.assume(
+            f"set peer {leg.hostname} is taken to resolve to {leg.peer}"
+        )
     return walk
 
 
