@@ -250,10 +250,9 @@ def _dynamic_leg(leg: Leg) -> Leg | None:
     responder, initiator = leg.responder, leg.initiator
     if _has_static_entry_for(responder, initiator):
         return None
-    assert leg.responder_interface is not None
-    binding = responder.map_on.get(
-        responder.key(leg.responder_interface).lower()
-    )
+    arrival = crypto_interface(responder, leg.responder_interface)
+    assert arrival is not None
+    binding = responder.map_on.get(responder.key(arrival).lower())
     if binding is None:
         return None
     dynamic = _first_dynamic_entry(responder, binding.map)
@@ -290,25 +289,15 @@ def _first_dynamic_entry(
 def _initiator_address(
     index: DeviceIndex, entry: CryptoMapEntry
 ) -> IPv4Address | None:
-    interface = source_interface(index, entry)
-    if interface is None or interface.address is None:
-        return None
-    return interface.address.ip
+    return source_address(index, entry, source_interface(index, entry))
 
 
 def source_interface(
     index: DeviceIndex, entry: CryptoMapEntry, peer: IPv4Address | None = None
 ) -> Interface | None:
-    """The interface whose address an initiator's IKE packets carry.
-
-    IOS `crypto map M local-address IF` names it; otherwise it is the
-    interface the map is bound to (the one that routes to the peer when
-    the map is bound to several).
-    """
-    if entry.local_address:
-        named = index.interface(entry.local_address)
-        if named is not None:
-            return named
+    """The interface an initiator's packets for the peer leave through:
+    the one the map is bound to (the one that routes to the peer when
+    the map is bound to several)."""
     bound = [
         index.interface(binding.interface)
         for binding in index.bound_interfaces(entry.map)
@@ -320,3 +309,34 @@ def source_interface(
             if route and route.interface == index.key(interface):
                 return interface
     return bound_interfaces[0] if bound_interfaces else None
+
+
+def source_address(
+    index: DeviceIndex, entry: CryptoMapEntry, interface: Interface | None
+) -> IPv4Address | None:
+    """The address IKE packets carry: IOS `crypto map M local-address
+    IF` names its interface; otherwise the outgoing interface's."""
+    named = index.interface(entry.local_address)
+    if named is not None and named.address is not None:
+        return named.address.ip
+    if interface is None or interface.address is None:
+        return None
+    return interface.address.ip
+
+
+def crypto_interface(
+    index: DeviceIndex, owner: Interface | None
+) -> Interface | None:
+    """Where a responder's map sits for an address it owns: the owning
+    interface itself, or (IOS) the interface whose map names the owner as
+    its `local-address`."""
+    if owner is None or index.key(owner).lower() in index.crypto_interfaces:
+        return owner
+    key = index.key(owner).lower()
+    for entries in index.maps.values():
+        if entries and (entries[0].local_address or "").lower() == key:
+            for binding in index.bound_interfaces(entries[0].map):
+                bound = index.interface(binding.interface)
+                if bound is not None:
+                    return bound
+    return owner

@@ -241,3 +241,36 @@ def test_keyring_of_a_matching_isakmp_profile_holds_the_key(tmp_path):
 
     for side in ("a", "b"):
         assert states(direction(result, side))[2:] == ("established", None)
+
+
+def test_local_address_loopback_terminates_the_tunnel(tmp_path):
+    branch = edit(
+        BRANCH_IOS,
+        " ip address 203.0.113.2 255.255.255.0",
+        " ip address 192.0.2.2 255.255.255.0",
+    )
+    branch = edit(
+        branch, "ip route 0.0.0.0", "ip route 0.0.0.0 0.0.0.0 192.0.2.254"
+    )
+    branch = add(
+        branch, " mode tunnel", "crypto map CMAP local-address Loopback0"
+    )
+    branch = add(
+        branch,
+        "ip nat inside source list",
+        "interface Loopback0",
+        " ip address 203.0.113.2 255.255.255.255",
+    )
+
+    result = simulate(tmp_path, HQ, branch)
+
+    hq_first, router_first = direction(result, "a"), direction(result, "b")
+    assert states(hq_first) == ("MM_ACTIVE", "QM_IDLE", "established", None)
+    assert states(router_first) == (
+        "QM_IDLE",
+        "MM_ACTIVE",
+        "established",
+        None,
+    )
+    # The router's IKE packets carry the loopback's address.
+    assert router_first.initiator_address == "203.0.113.2"

@@ -20,6 +20,9 @@ from asalint.addresses import overlap
 from asalint.model import Era, NatKind, NatRule
 from asalint.negotiate.index import DeviceIndex
 
+# Only twice NAT (ASA 8.3 and later) picks the egress interface itself.
+EGRESS_BY_NAT = frozenset({Era.ASA83, Era.ASA84})
+
 
 class Verdict(Enum):
     EXEMPT = "exempt"  # an identity rule matches: untranslated
@@ -49,11 +52,12 @@ def evaluate(
 ) -> NatOutcome:
     """What NAT does to (source -> destination) from `real` to `egress`."""
     rules = index.nat_rules
+    decides_egress = index.device.era in EGRESS_BY_NAT
     for position, rule in enumerate(rules):
         if not _matches(rule, source, destination, real, egress):
             continue
         if rule.kind == NatKind.IDENTITY:
-            return _identity(rule, egress)
+            return _identity(rule, egress if decides_egress else None)
         shadowed = _later_exemption(
             rules[position + 1 :], source, destination, real, egress
         )
@@ -89,8 +93,9 @@ def _matches(
     if not _same(rule.real_interface, real):
         return False
     # An identity rule with a destination and no route-lookup decides the
-    # egress itself, so its mapped interface is not a filter.
-    if not _diverting_kind(rule) and not _same(rule.mapped_interface, egress):
+    # egress itself (8.3 and later), so its mapped interface is no filter.
+    diverting = _diverting_kind(rule) and rule.section == 1
+    if not diverting and not _same(rule.mapped_interface, egress):
         return False
     if rule.source and not overlap(rule.source, (source,)):
         return False

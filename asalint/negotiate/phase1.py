@@ -62,11 +62,12 @@ def msg1(walk: Walk) -> Outcome:
     if fault:
         return fault
     interface = walk.responder.interface
-    assert interface is not None
+    owner = walk.leg.responder_interface
+    assert interface is not None and owner is not None
     enabled = walk.responder.index.ike_enable_line(interface)
     return Passed(
         f"{walk.responder.name} owns {walk.leg.peer} on"
-        f" {walk.responder.interface_key} and runs IKEv1 there",
+        f" {walk.responder.index.key(owner)} and runs IKEv1 there",
         lines(_peer_line(walk), enabled or _arrival_line(walk)),
     )
 

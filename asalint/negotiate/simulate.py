@@ -27,7 +27,12 @@ from asalint.negotiate.states import (
 from asalint.negotiate.traffic import traffic
 from asalint.negotiate.trigger import trigger
 from asalint.negotiate.walk import End, Fault, Outcome, Walk, lines
-from asalint.pairing import Leg, source_interface
+from asalint.pairing import (
+    Leg,
+    crypto_interface,
+    source_address,
+    source_interface,
+)
 from asalint.results import Finding, Prediction, Side, Stage, Step, Tunnel
 
 STEPS: tuple[tuple[str, Callable[[Walk], Outcome]], ...] = (
@@ -96,12 +101,13 @@ def start(leg: Leg) -> Walk:
     interface = leg.initiator_interface or source_interface(
         leg.initiator, leg.entry, leg.peer
     )
-    address = interface.address.ip if interface and interface.address else None
+    address = source_address(leg.initiator, leg.entry, interface)
+    arrival = crypto_interface(leg.responder, leg.responder_interface)
     mode = str(leg.entry.phase1_mode.value or "main").lower()
     walk = Walk(
         leg=leg,
         initiator=End(leg.initiator, leg.entry, interface, address),
-        responder=End(leg.responder, None, leg.responder_interface, leg.peer),
+        responder=End(leg.responder, None, arrival, leg.peer),
         mode="aggressive" if mode == "aggressive" else "main",
         version=leg.version,
     )
