@@ -255,3 +255,9 @@ def test_equal_routes_out_of_both_interfaces_are_enough():
     text = change(text, "ip route 0.0.0.0 0.0.0.0 203.0.113.254\n", "")
     text = change(text, "set peer 198.51.100.1", "set peer 203.0.113.9")
     assert fired("ASA112", text) == []
+
+
+def test_no_route_on_a_router_running_ospf_is_not_a_fault():
+    text = change(IOS, "ip route 0.0.0.0 0.0.0.0 203.0.113.254\n",
+                  "router ospf 1\n network 203.0.113.0 0.0.0.255 area 0\n")
+    assert fired("ASA112", text) == []

@@ -294,3 +294,9 @@ def test_any_as_destination_is_reported():
     text = change(HQ, "10.2.0.0 255.255.0.0\n", "any\n")
     assert fired("ASA310", text) == [ACL_LINE]
     assert fired("ASA310", HQ) == []
+
+
+def test_no_route_on_a_router_running_bgp_is_not_a_fault():
+    text = change(IOS, "ip route 0.0.0.0 0.0.0.0 203.0.113.254\n",
+                  "router bgp 65001\n neighbor 203.0.113.254 remote-as 1\n")
+    assert fired("ASA306", text) == []

@@ -102,6 +102,15 @@ def is_asa_syntax(device: Device) -> bool:
 # --- routing ---------------------------------------------------------------
 
 
+def runs_routing_protocol(device: Device) -> bool:
+    """Does the device run OSPF, EIGRP, BGP ...? Their routes are not in
+    the config, so a missing route is then unknown, not absent. The
+    parsers list `router ...` blocks among the lines not modelled."""
+    return any(
+        item.origin.text.startswith("router ") for item in device.unparsed
+    )
+
+
 def connected_routes(device: Device) -> list[Route]:
     routes = []
     for interface in device.interfaces:

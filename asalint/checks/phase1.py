@@ -16,6 +16,7 @@ from asalint.checks.common import (
     bound_entries,
     ike_versions,
     is_asa_syntax,
+    runs_routing_protocol,
     static_entries,
     uses_pre_shared_keys,
     where,
@@ -224,11 +225,14 @@ def check_weak_crypto_allowed(device: Device) -> Iterator[Finding]:
 @check("ASA112")
 def check_route_to_peer(device: Device) -> Iterator[Finding]:
     """IKE packets to the peer must leave by the map's interface."""
+    learns_routes = runs_routing_protocol(device)
     for entry, binding in bound_entries(device):
         for peer in entry.peers:
             routes = best_routes(device, peer)
             if any(r.interface == binding.interface for r in routes):
                 continue
+            if not routes and learns_routes:
+                continue  # a routing protocol may well know the way
             route = routes[0] if routes else None
             yield _no_route(device, entry, binding.interface, peer, route)
 

@@ -17,6 +17,7 @@ from asalint.checks.common import (
     dynamic_references,
     egress,
     ike_versions,
+    runs_routing_protocol,
     static_entries,
 )
 from asalint.checks.registry import check, finding
@@ -223,6 +224,8 @@ def _route_problem(
 ) -> str | None:
     for network in acl_entry.destination:
         routes = best_routes(device, network)
+        if not routes and runs_routing_protocol(device):
+            continue  # a routing protocol may well know the way
         if not routes:
             return f"no route to the protected network {network}"
         if all(route.interface != interface for route in routes):
