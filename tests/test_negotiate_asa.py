@@ -549,3 +549,20 @@ def test_host_name_peer_makes_the_prediction_conditional(tmp_path):
     assert tunnel.predicted.conditions == (
         "set peer branch-vpn is taken to resolve to 203.0.113.2",
     )
+
+
+def test_map_on_an_interface_without_an_address_sends_nothing(tmp_path):
+    hq = edit(HQ, " ip address 198.51.100.1 255.255.255.0", "")
+
+    result = simulate(tmp_path, hq, BRANCH)
+
+    hq_first = direction(result, "a")
+    assert states(hq_first) == (
+        "NO_SA",
+        "NO_SA",
+        "trigger",
+        "crypto-map-not-applied",
+    )
+    assert "has no address" in hq_first.steps[0].detail
+    # The branch's peer is then no address of hq's: a wrong peer.
+    assert states(direction(result, "b"))[3] == "peer-address-mismatch"

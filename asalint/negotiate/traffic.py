@@ -98,8 +98,8 @@ def _decrypted(
         blocked = _vpn_filter(walk, side, source, destination)
     if blocked is None:
         return None
-    detail, origin = blocked
-    mine, other = lines(origin), lines(_other_line(walk, side))
+    detail, origins = blocked
+    mine, other = lines(*origins), lines(_other_line(walk, side))
     return Fault(
         "vpn-traffic-blocked",
         side,
@@ -115,6 +115,8 @@ def _other_line(walk: Walk, side: Side) -> Origin | None:
 
 
 def _interface_acl(walk, end: End, source, destination):
+    """(why, lines) when permit-vpn is off and the interface ACL does not
+    let the flow in; the explicit `no sysopt` line comes first."""
     setting = end.device.permit_vpn
     if setting.value is not False:
         if setting.is_default:
@@ -123,22 +125,21 @@ def _interface_acl(walk, end: End, source, destination):
     interface = end.interface
     name = interface.access_group_in if interface else None
     if not name:
+        where = interface.origin if interface else None
         return (
             "is dropped: permit-vpn is off and no access-group permits it",
-            setting.origin or (interface.origin if interface else None),
+            (setting.origin, where),
         )
     acl = end.index.acl(name)
     allowed, entry = permits(acl, source, destination)
     if allowed:
         return None
     # The implicit deny has no line: cite the access-group that applies
-    # the ACL (or its last entry).
-    applied = end.device.acl_uses.get(name) or (
-        acl[-1].origin if acl else None
-    )
+    # the ACL, or its first entry.
+    applied = end.device.acl_uses.get(name) or (acl[0].origin if acl else None)
     return (
         f"is denied by access-list {name} (permit-vpn is off)",
-        entry.origin if entry else applied or setting.origin,
+        (setting.origin, entry.origin if entry else applied),
     )
 
 
@@ -170,7 +171,7 @@ def _vpn_filter(walk: Walk, side: Side, source, destination):
             f"is denied by vpn-filter {policy.vpn_filter} of group-policy"
             f" {policy.name}"
         ),
-        entry.origin if entry else policy.origin,
+        (entry.origin if entry else policy.origin,),
     )
 
 

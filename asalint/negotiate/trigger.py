@@ -102,6 +102,29 @@ def _bound(walk: Walk) -> Fault | None:
     )
 
 
+def _interface_up(walk: Walk) -> Fault | None:
+    # A map on an interface without an address, or shut down, sends
+    # nothing: it is as good as bound nowhere.
+    interface = walk.initiator.interface
+    if interface is None:
+        return None
+    if interface.address is not None and not interface.shutdown:
+        return None
+    why = "is shut down" if interface.shutdown else "has no address"
+    entry = walk.initiator.entry
+    binding = walk.initiator.index.map_on.get(
+        (walk.initiator.interface_key or "").lower()
+    )
+    return _fault(
+        walk,
+        "crypto-map-not-applied",
+        f"crypto map {entry.map if entry else ''} is bound to"
+        f" {walk.initiator.interface_key}, which {why}",
+        binding.origin if binding else None,
+        interface.origin,
+    )
+
+
 def _ike_enabled(walk: Walk) -> Fault | None:
     interface = walk.initiator.interface
     index = walk.initiator.index
@@ -385,6 +408,7 @@ def _nat_words(outcome, crypto: str | None) -> tuple[str, str]:
 CHECKS: tuple[Callable[[Walk], Fault | None], ...] = (
     _dynamic,
     _bound,
+    _interface_up,
     _ike_enabled,
     _acl_exists,
     _transform_sets_exist,
