@@ -11,6 +11,7 @@ from asalint.addresses import (
     expand,
     permits,
     proposals,
+    same_set,
 )
 
 # --- NetSet ------------------------------------------------------------------
@@ -37,6 +38,13 @@ def test_overlaps_and_covers():
     assert not found.overlaps(net("198.51.100.0/24"))
     assert found.covers(NetSet.of([net("192.0.2.64/26")]))
     assert not found.covers(NetSet.of([net("192.0.2.0/23")]))
+
+
+def test_same_set_ignores_how_the_networks_are_cut():
+    halves = (net("10.0.0.0/25"), net("10.0.0.128/25"))
+
+    assert same_set(halves, (net("10.0.0.0/24"),))
+    assert not same_set(halves, (net("10.0.0.0/23"),))
 
 
 def test_union_and_equality():

@@ -303,6 +303,10 @@ def test_aggressive_mode_refused_by_am_disable(tmp_path):
         "aggressive-mode-refused",
     )
     assert [m.name for m in tunnel.exchange] == ["AM1"]
+    assert [fix.commands for fix in tunnel.fixes] == [
+        ("no crypto map outside_map 10 set ikev1 phase1-mode aggressive",),
+        ("no crypto ikev1 am-disable",),
+    ]
     assert states(direction(result, "b")) == ESTABLISHED
 
 

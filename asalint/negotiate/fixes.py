@@ -283,6 +283,7 @@ def _version(walk: Walk, fault: Fault) -> list[Fix]:
 
 
 def _aggressive(walk: Walk, fault: Fault) -> list[Fix]:
+    """Main mode on the initiator, or aggressive mode on the responder."""
     end = walk.initiator
     name, sequence = _entry_name(end)
     prefix = (
@@ -293,7 +294,15 @@ def _aggressive(walk: Walk, fault: Fault) -> list[Fix]:
     commands = syntax.map_lines(
         end.device, name, sequence, [f"no {prefix} aggressive"]
     )
-    return [_fix(end, commands, "use main mode")]
+    responder = walk.responder
+    return [
+        _fix(end, commands, "use main mode"),
+        _fix(
+            responder,
+            syntax.disable_am_disable(responder.device),
+            "or accept aggressive mode on the responder",
+        ),
+    ]
 
 
 def _policy_mismatch(walk: Walk, fault: Fault) -> list[Fix]:

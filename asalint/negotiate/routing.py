@@ -23,15 +23,6 @@ def egress(
     return index.routing.lookup(target)
 
 
-def routed_out(
-    index: DeviceIndex,
-    target: IPv4Address | IPv4Network,
-    interface: str | None,
-) -> bool:
-    route = egress(index, target)
-    return route is not None and same_interface(route.interface, interface)
-
-
 def reached_inside(
     index: DeviceIndex, network: IPv4Network, crypto: str | None
 ) -> bool:
