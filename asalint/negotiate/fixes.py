@@ -159,14 +159,10 @@ def _peer_address(walk: Walk) -> str:
 def _answer_only(walk: Walk, fault: Fault) -> list[Fix]:
     end = walk.initiator
     name, sequence = _entry_name(end)
-    command = f"no crypto map {name} {sequence} set connection-type"
-    return [
-        _fix(
-            end,
-            [f"{command} answer-only"],
-            "let the entry initiate (if it should)",
-        )
-    ]
+    commands = syntax.unset(
+        end.device, name, sequence, "set connection-type answer-only"
+    )
+    return [_fix(end, commands, "let the entry initiate (if it should)")]
 
 
 def _no_policy(walk: Walk, fault: Fault) -> list[Fix]:
@@ -291,9 +287,7 @@ def _aggressive(walk: Walk, fault: Fault) -> list[Fix]:
         if end.device.era.value == "asa-8.4+"
         else "set phase1-mode"
     )
-    commands = syntax.map_lines(
-        end.device, name, sequence, [f"no {prefix} aggressive"]
-    )
+    commands = syntax.unset(end.device, name, sequence, f"{prefix} aggressive")
     responder = walk.responder
     return [
         _fix(end, commands, "use main mode"),

@@ -139,6 +139,13 @@ def remove_entry(device: Device, name: str, sequence: int) -> list[str]:
     return [f"clear configure crypto map {name} {sequence}"]
 
 
+def unset(device: Device, name: str, sequence: int, setting: str) -> list[str]:
+    """Remove one `set ...` line of an entry."""
+    if is_ios(device):
+        return [f"crypto map {name} {sequence} ipsec-isakmp", f" no {setting}"]
+    return [f"no crypto map {name} {sequence} {setting}"]
+
+
 def set_transform_set(device: Device, names: str) -> str:
     if device.era == Era.ASA84:
         return f"set ikev1 transform-set {names}"
