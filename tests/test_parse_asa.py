@@ -796,7 +796,8 @@ def test_group_policy_vpn_filter(branch):
 
     assert policy.vpn_filter == "FILTER"
     assert policy.origin.line == 131
-    assert unparsed_at(branch, 134).reason == "not modelled"
+    assert policy.vpn_tunnel_protocols == ("ikev1", "ikev2")
+    assert policy.vpn_tunnel_protocol_origin.line == 134
 
 
 def test_sysopt_permit_vpn_in_each_form(branch, hq, pix):
@@ -968,3 +969,21 @@ def test_a_20000_line_config_costs_little_beyond_the_tree():
 
     assert len(device.crypto_maps) == 400
     assert model_seconds < tree_seconds * 1.5
+
+
+def test_group_policy_tunnel_protocols_in_both_spellings():
+    device = parse(
+        """
+ASA Version 8.2(5)
+group-policy OLD attributes
+ vpn-tunnel-protocol IPSec l2tp-ipsec
+group-policy NEW attributes
+ vpn-tunnel-protocol ikev2
+"""
+    )
+
+    old, new = device.group_policies["OLD"], device.group_policies["NEW"]
+    assert old.vpn_tunnel_protocols == ("ikev1", "l2tp-ipsec")
+    assert old.vpn_tunnel_protocol_origin.line == 3
+    assert new.vpn_tunnel_protocols == ("ikev2",)
+    assert new.vpn_tunnel_protocol_origin.line == 5

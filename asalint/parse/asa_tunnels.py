@@ -121,9 +121,26 @@ def _policy_attributes(state, node: Node, policy: GroupPolicy):
             policy = policy.model_copy(update={"vpn_filter": words[2]})
         elif words[:2] == ["vpn-filter", "none"]:
             policy = policy.model_copy(update={"vpn_filter": None})
+        elif words[0] == "vpn-tunnel-protocol":
+            policy = _tunnel_protocols(state, child, policy)
         else:
             state.collector.not_modelled(child)
     return policy
+
+
+def _tunnel_protocols(state, node: Node, policy: GroupPolicy):
+    # Before 8.4 the list said `IPSec` for what 8.4 calls `ikev1`; a group
+    # whose list lacks the tunnel's IKE version refuses it at IKE_AUTH.
+    spelled = {"ipsec": "ikev1"}
+    protocols = tuple(
+        spelled.get(word.lower(), word.lower()) for word in node.words[1:]
+    )
+    return policy.model_copy(
+        update={
+            "vpn_tunnel_protocols": protocols,
+            "vpn_tunnel_protocol_origin": state.origin(node),
+        }
+    )
 
 
 # --- sysopt ----------------------------------------------------------------
