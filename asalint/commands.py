@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from asalint.model import Device
     from asalint.results import PairResult
 
-OutputFormat = Literal["text", "json"]
+OutputFormat = Literal["text", "json", "sarif", "github", "markdown"]
 FailLevel = Literal["note", "warning", "error"]
 
 app = typer.Typer(
@@ -196,6 +196,18 @@ def _render(result: PairResult, devices: list[Device], report: Report) -> str:
         from asalint.report.json_doc import render_json
 
         return render_json(result, devices)
+    if report.output_format == "sarif":
+        from asalint.report.sarif import render_sarif
+
+        return render_sarif(result, devices)
+    if report.output_format == "github":
+        from asalint.report.github import render_github
+
+        return render_github(result, devices)
+    if report.output_format == "markdown":
+        from asalint.report.markdown import render_markdown
+
+        return render_markdown(result, devices)
 
     from asalint.report import text
 
