@@ -56,9 +56,10 @@ def test_no_common_group_stalls_in_ike_sa_init(tmp_path):
     )
     assert tunnel.failed_exchange == "IKE_SA_INIT"
     assert [m.delivered for m in tunnel.exchange] == [False]
+    # The finding sits on the attribute that differs, the line to change.
     assert rules_at(result, "ASA120") == {
-        ("a.cfg", line_of(HQ2, "crypto ikev2 policy 10")),
-        ("b.cfg", line_of(branch, "crypto ikev2 policy 10")),
+        ("a.cfg", line_of(HQ2, " group 14")),
+        ("b.cfg", line_of(branch, " group 19")),
     }
 
 

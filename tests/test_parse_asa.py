@@ -987,3 +987,27 @@ group-policy NEW attributes
     assert old.vpn_tunnel_protocol_origin.line == 3
     assert new.vpn_tunnel_protocols == ("ikev2",)
     assert new.vpn_tunnel_protocol_origin.line == 5
+
+
+def test_ikev2_policy_and_proposal_cite_each_attribute_line():
+    device = parse(
+        """
+ASA Version 9.12(4)
+crypto ikev2 policy 10
+ encryption aes-256 aes
+ integrity sha256
+ group 14 19
+ prf sha256
+crypto ipsec ikev2 ipsec-proposal P1
+ protocol esp encryption aes-256
+ protocol esp integrity sha-256 sha-1
+"""
+    )
+
+    policy = device.ikev2_policies[0]
+    lines = {name: o.line for name, o in policy.attribute_origins.items()}
+    assert lines == {"encryption": 3, "integrity": 4, "group": 5, "prf": 6}
+    proposal = device.ipsec_proposals["P1"]
+    assert proposal.integrities == ("sha-256", "sha-1")
+    assert proposal.attribute_origins["encryption"].line == 8
+    assert proposal.attribute_origins["integrity"].line == 9

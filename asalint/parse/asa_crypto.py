@@ -165,6 +165,7 @@ def _ikev2_attribute(state, draft: PolicyDraft, child: Node) -> None:
     field_name = _IKEV2_LISTS.get(words[0])
     if field_name and len(words) > 1:
         draft.lists[field_name] = tuple(words[1:])
+        draft.list_origins[words[0]] = state.origin(child)
     elif words[0] == "lifetime" and len(words) > 2:
         value = words[2]
         draft.settings["lifetime"] = Setting(
@@ -195,6 +196,7 @@ def build_ikev2_policies(state: AsaState) -> tuple[IkeV2Policy, ...]:
                 prfs=draft.lists.get("prfs", ()),
                 lifetime=lifetime,
                 origin=draft.origin,
+                attribute_origins=dict(draft.list_origins),
             )
         )
     return tuple(policies)
@@ -320,10 +322,12 @@ def read_ipsec_proposal(state: AsaState, node: Node, words: list[str]):
 
     name = words[1]
     lists: dict[str, tuple[str, ...]] = {"encryption": (), "integrity": ()}
+    origins: dict[str, Origin] = {}
     for child in node.children:
         cw = child.words
         if cw[:2] == ["protocol", "esp"] and len(cw) > 3 and cw[2] in lists:
             lists[cw[2]] = tuple(cw[3:])
+            origins[cw[2]] = state.origin(child)
         else:
             state.collector.not_modelled(child)
     state.ipsec_proposals[name] = IpsecProposal(
@@ -331,6 +335,7 @@ def read_ipsec_proposal(state: AsaState, node: Node, words: list[str]):
         encryptions=lists["encryption"],
         integrities=lists["integrity"],
         origin=state.origin(node),
+        attribute_origins=origins,
     )
 
 

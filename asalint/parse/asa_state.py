@@ -46,6 +46,7 @@ class PolicyDraft:
     origin: Origin
     settings: dict[str, Setting] = field(default_factory=dict)
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    list_origins: dict[str, Origin] = field(default_factory=dict)
 
 
 @dataclass
