@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from functools import cache
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from report_builders import BRANCH, HQ, finding, pair_result, two_devices
 
 from asalint import api
+from asalint.cli import run
 from asalint.commands_check import run_check
 from asalint.report.github import (
     escape_data,
@@ -262,3 +264,22 @@ def test_no_key_in_the_annotations(name):
     assert keys and commands(output)
     for key in keys:
         assert key not in output
+
+
+ERROR_TITLE = "ASA103 tunnel-group-missing"
+NOTE_TITLE = "ASA404 peer-not-in-pair"
+
+
+def test_cli_prints_the_annotations(tmp_path, monkeypatch, capsys):
+    shutil.copytree(PAIRS / "demo", tmp_path / "demo")
+    monkeypatch.chdir(tmp_path)
+
+    code = run(["pair", "demo/a.cfg", "demo/b.cfg", "--format", "github"])
+
+    assert code == 1
+    output = capsys.readouterr().out
+    heads = [line.split("::")[1] for line in output.splitlines()]
+    assert heads == [
+        "error file=demo/b.cfg,line=130,endLine=130,title=" + ERROR_TITLE,
+        "notice file=demo/a.cfg,line=137,endLine=137,title=" + NOTE_TITLE,
+    ]

@@ -4,6 +4,7 @@ the findings, and escaping that keeps config text from breaking either."""
 from __future__ import annotations
 
 import re
+import shutil
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from report_builders import (
 )
 
 from asalint import api
+from asalint.cli import run
 from asalint.commands_check import run_check
 from asalint.report.markdown import (
     code,
@@ -370,3 +372,19 @@ def test_no_key_in_the_markdown(name):
     assert keys and "### Findings" in output
     for key in keys:
         assert key not in output
+
+
+def test_cli_prints_the_markdown(tmp_path, monkeypatch, capsys):
+    shutil.copytree(PAIRS / "demo", tmp_path / "demo")
+    monkeypatch.chdir(tmp_path)
+
+    code = run(["pair", "demo/a.cfg", "demo/b.cfg", "-f", "markdown"])
+
+    assert code == 1
+    output = capsys.readouterr().out
+    assert output.startswith("## asalint: 2 tunnel directions, 0 established")
+    assert table_rows(output)[0][:2] == [
+        "hq-fw (`demo/a.cfg`)",
+        "branch-fw (`demo/b.cfg`)",
+    ]
+    assert len(diagrams(output)) == 2

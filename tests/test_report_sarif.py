@@ -31,6 +31,7 @@ from sarif_om import ReportingConfiguration, Result
 
 from asalint import __version__, api
 from asalint.catalogue import catalogue
+from asalint.cli import run
 from asalint.commands_check import run_check
 from asalint.model import KeyState, PreSharedKey, TunnelGroup
 from asalint.report import paths
@@ -65,7 +66,11 @@ def _validator() -> jsonschema.Draft7Validator:
 def produce(result, devices, root=REPO, **options) -> dict:
     """Render, parse, validate against schema and GitHub; the log."""
     text = render_sarif(result, devices, root=root, **options)
-    document = json.loads(text)
+    return validated(json.loads(text))
+
+
+def validated(document: dict) -> dict:
+    """`document`, once it passes the schema and GitHub's demands."""
     errors = [
         f"{'/'.join(map(str, error.path))}: {error.message}"
         for error in _validator().iter_errors(document)
@@ -617,3 +622,24 @@ def test_related_lines_of_a_builder_finding_are_linked_in_order():
         where({"locations": [r]}) for r in primary["relatedLocations"]
     ] == [(HQ, 41), (BRANCH, 3)]
     assert where(mirror) == (HQ, 41)
+
+
+def test_cli_writes_the_log_to_the_output_file(tmp_path, monkeypatch, capsys):
+    shutil.copytree(PAIRS / "demo", tmp_path / "demo")
+    monkeypatch.chdir(tmp_path)
+    keys = plain_keys("demo")
+
+    code = run(
+        ["pair", "demo/a.cfg", "demo/b.cfg", "-f", "sarif", "-o", "out.sarif"]
+    )
+
+    assert code == 1  # the demo's tunnel-group fault is an error
+    assert capsys.readouterr().out == ""
+    text = (tmp_path / "out.sarif").read_text()
+    document = validated(json.loads(text))
+    assert sorted(where(r) for r in results_of(document)) == [
+        ("demo/a.cfg", 133),
+        ("demo/a.cfg", 137),
+        ("demo/b.cfg", 130),
+    ]
+    assert not any(key in text for key in keys)
