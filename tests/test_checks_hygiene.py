@@ -3,8 +3,6 @@ line it reports, and none repeats a key."""
 
 from __future__ import annotations
 
-import pytest
-
 from asalint.checks import registered, run_checks
 from asalint.parse import parse_device
 from asalint.source import SourceText
@@ -132,11 +130,6 @@ def test_sha1_is_a_note_only_where_sha2_exists():
     assert fired("ASA503", IOS) == [line_of(IOS, " hash sha")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the ASA parser does not yet record which line set each "
-    "IKEv2 policy attribute; the finding falls back to the policy line",
-)
 def test_sha1_in_an_ikev2_policy_is_reported_where_it_is_set():
     text = add_before(HQ, "tunnel-group 203.0.113.2 type", IKEV2_POLICY)
     assert fired("ASA503", text) == [
