@@ -2,8 +2,8 @@
 
 Hypothesis mutates the fixture configs as files get damaged in real life
 (lines deleted, swapped, duplicated, cut short; bytes injected; the file
-cut off) and asserts that reading, parsing and the pair simulation raise
-nothing but InputError, and that every result is one of the defined
+cut off) and asserts that reading, parsing, the single-config checks and
+the pair simulation raise nothing but InputError, and that every result is one of the defined
 outcomes: a state from the platform tables, a stage from `Stage`, a cause
 from `CAUSES`, a rule of the catalogue, cited lines inside the file. And
 no key that was read leaks into the model's texts or any report.
@@ -260,3 +260,26 @@ def test_a_pair_with_a_damaged_side_gives_a_defined_outcome(case):
         _assert_defined(result, lengths)
         for _, render in RENDERERS:
             _assert_no_key_in(render(result, devices), devices)
+
+
+@SETTINGS
+@given(_a_config_and_its_damage())
+def test_single_config_checks_on_a_damaged_config_give_defined_findings(
+    case,
+):
+    from asalint.checks import run_checks
+
+    original, data = case
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / original.name
+        path.write_bytes(data)
+        device = _load(path)
+        if device is None:
+            return
+
+        findings = tuple(run_checks(device))
+
+    result = PairResult(findings=findings)
+    _assert_defined(result, {str(path): data.count(b"\n") + 1})
+    for _, render in RENDERERS:
+        _assert_no_key_in(render(result, [device]), [device])
