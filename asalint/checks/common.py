@@ -141,22 +141,62 @@ def best_routes(
 
     Equal routes share the traffic, so a check accepts any of them.
     """
-    network = _as_network(target)
-    connected = connected_routes(device)
-    candidates = [
-        route
-        for route in connected + list(device.routes)
-        if network.subnet_of(route.network)
-    ]
-    if not candidates:
-        return []
+    return routing_table(device).best(span(_as_network(target)))
 
-    rank = max((r.network.prefixlen, -r.distance) for r in candidates)
-    best = [
-        r for r in candidates if (r.network.prefixlen, -r.distance) == rank
-    ]
-    resolved = (_resolved(route, connected) for route in best)
-    return [route for route in resolved if route is not None]
+
+Span = tuple[int, int]
+
+
+def span(network: IPv4Network) -> Span:
+    return int(network.network_address), int(network.broadcast_address)
+
+
+class RoutingTable:
+    """The device's routes, longest prefix first, as integer spans.
+
+    Built once per device: a check looks up every crypto ACL entry, and
+    a config may hold thousands.
+    """
+
+    def __init__(self, device: Device) -> None:
+        connected = connected_routes(device)
+        resolved = (_resolved(r, connected) for r in connected + [
+            *device.routes
+        ])
+        self.routes = sorted(
+            (r for r in resolved if r is not None),
+            key=lambda r: (-r.network.prefixlen, r.distance),
+        )
+        self.spans = [span(route.network) for route in self.routes]
+
+    def best(self, target: Span) -> list[Route]:
+        start, end = target
+        found: list[Route] = []
+        for route, (low, high) in zip(self.routes, self.spans, strict=True):
+            if found and _rank(route) != _rank(found[0]):
+                break
+            if low <= start and end <= high:
+                found.append(route)
+        return found
+
+
+def _rank(route: Route) -> tuple[int, int]:
+    return route.network.prefixlen, route.distance
+
+
+_TABLES: dict[int, tuple[Device, RoutingTable]] = {}
+
+
+def routing_table(device: Device) -> RoutingTable:
+    """The device's table, kept while the same device is being checked."""
+    known = _TABLES.get(id(device))
+    if known is not None and known[0] is device:
+        return known[1]
+    if len(_TABLES) > 8:
+        _TABLES.clear()
+    table = RoutingTable(device)
+    _TABLES[id(device)] = (device, table)
+    return table
 
 
 def _resolved(route: Route, connected: list[Route]) -> Route | None:

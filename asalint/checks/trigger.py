@@ -8,16 +8,20 @@ flow translated first all leave the tunnel unbuilt (NO_SA).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from ipaddress import IPv4Network
 
 from asalint.checks.common import (
+    Span,
     best_routes,
     bound_entries,
     dynamic_references,
     egress,
     ike_versions,
     runs_routing_protocol,
+    span,
     static_entries,
 )
 from asalint.checks.registry import check, finding
@@ -268,42 +272,139 @@ def check_nat_exemption(device: Device) -> Iterator[Finding]:
 def _translating_rule(
     device: Device, acl_entry: AclEntry, interface: str
 ) -> NatRule | None:
-    flows = [
-        (source, destination)
-        for source in acl_entry.source
-        for destination in acl_entry.destination
-        if source != ANY
-    ]
-    for source, destination in flows:
-        rule = _first_nat(device, source, destination, interface)
-        if rule is not None and rule.kind == NatKind.TRANSLATE:
-            return rule
+    order = _nat_order(device, interface)
+    for source in acl_entry.source:
+        for destination in acl_entry.destination:
+            if source == ANY:
+                continue
+            rule = order.translator(source, destination)
+            if rule is not None:
+                return rule
     return None
 
 
-def _first_nat(
-    device: Device,
-    source: IPv4Network,
-    destination: IPv4Network,
-    interface: str,
-) -> NatRule | None:
-    """The rule that decides the flow, in the device's NAT order.
+@dataclass(frozen=True)
+class _NatStep:
+    """A NAT rule at its place in the order, networks as integer spans."""
 
-    An identity rule decides only when it holds the whole flow; a
-    translating rule that catches any part of it already breaks it.
+    place: int
+    rule: NatRule
+    sources: tuple[Span, ...]
+    destinations: tuple[Span, ...]  # empty: any destination
+
+
+class _NatOrder:
+    """The NAT rules for traffic leaving by one interface, in order.
+
+    A crypto ACL of thousands of entries meets a NAT table of thousands
+    of exemptions, so identity rules are indexed by their destination
+    network: the ones holding a flow's destination are found among its
+    supernets, not by a scan.
     """
+
+    def __init__(self, rules: list[NatRule]) -> None:
+        steps = [
+            _NatStep(place, rule, _spans(rule.source), _spans(rule.destination))
+            for place, rule in enumerate(rules)
+        ]
+        self.translating = _SpanIndex(
+            (source, step)
+            for step in steps if step.rule.kind == NatKind.TRANSLATE
+            for source in step.sources
+        )
+        self.exempt_any = [
+            s for s in steps
+            if s.rule.kind == NatKind.IDENTITY and not s.destinations
+        ]
+        self.exempt_to: dict[Span, list[_NatStep]] = {}
+        for step in steps:
+            if step.rule.kind == NatKind.IDENTITY:
+                for destination in step.destinations:
+                    self.exempt_to.setdefault(destination, []).append(step)
+
+    def translator(
+        self, source: IPv4Network, destination: IPv4Network
+    ) -> NatRule | None:
+        """The rule that translates part of the flow before any identity
+        rule exempts all of it; None when the flow leaves untranslated."""
+        flow, towards = span(source), span(destination)
+        first = min(
+            (s for s in self.translating.meeting(source)
+             if not s.destinations or _meets(towards, s.destinations)),
+            key=lambda s: s.place,
+            default=None,
+        )
+        if first is None or self._exempt_before(flow, destination, first):
+            return None
+        return first.rule
+
+    def _exempt_before(
+        self, flow: Span, destination: IPv4Network, limit: _NatStep
+    ) -> bool:
+        candidates = list(self.exempt_any)
+        for supernet in _supernets(destination):
+            candidates += self.exempt_to.get(supernet, [])
+        return any(
+            step.place < limit.place and _inside(flow, step.sources)
+            for step in candidates
+        )
+
+
+class _SpanIndex:
+    """NAT steps by the networks they name: those meeting a network are
+    its supernets (looked up) and its subnets (a range of the sorted
+    starts), since every span is a whole network."""
+
+    def __init__(self, items: Iterable[tuple[Span, _NatStep]]) -> None:
+        self.exact: dict[Span, list[_NatStep]] = {}
+        for key, step in items:
+            self.exact.setdefault(key, []).append(step)
+        self.starts = sorted(self.exact)
+
+    def meeting(self, network: IPv4Network) -> Iterator[_NatStep]:
+        for supernet in _supernets(network):
+            yield from self.exact.get(supernet, ())
+        low, high = span(network)
+        first = bisect_left(self.starts, (low, low))
+        for key in self.starts[first:]:
+            if key[0] > high:
+                break
+            if key[1] <= high and key != (low, high):
+                yield from self.exact[key]
+
+
+def _supernets(network: IPv4Network) -> Iterator[Span]:
+    """The spans of the network and of every network holding it."""
+    start = int(network.network_address)
+    for prefix in range(network.prefixlen + 1):
+        host_bits = (1 << (32 - prefix)) - 1
+        low = start & ~host_bits & 0xFFFFFFFF
+        yield low, low | host_bits
+
+
+def _spans(networks) -> tuple[Span, ...]:
+    return tuple(span(network) for network in networks)
+
+
+_NAT_ORDERS: dict[tuple[int, str], tuple[Device, _NatOrder]] = {}
+
+
+def _nat_order(device: Device, interface: str) -> _NatOrder:
+    """Built once per device and interface while checks run."""
+    key = (id(device), interface)
+    known = _NAT_ORDERS.get(key)
+    if known is not None and known[0] is device:
+        return known[1]
+    if len(_NAT_ORDERS) > 32:
+        _NAT_ORDERS.clear()
+
     rules = sorted(
         (r for r in device.nat_rules if _applies(r, interface)),
         key=lambda r: (r.section, r.position),
     )
-    for rule in rules:
-        if rule.kind == NatKind.IDENTITY and _holds(rule, source, destination):
-            return rule
-        if rule.kind == NatKind.TRANSLATE and _touches(
-            rule, source, destination
-        ):
-            return rule
-    return None
+    order = _NatOrder(rules)
+    _NAT_ORDERS[key] = (device, order)
+    return order
 
 
 def _applies(rule: NatRule, interface: str) -> bool:
@@ -312,20 +413,12 @@ def _applies(rule: NatRule, interface: str) -> bool:
     return rule.mapped_interface in (None, "any", interface)
 
 
-def _holds(rule: NatRule, source: IPv4Network, dest: IPv4Network) -> bool:
-    in_source = any(source.subnet_of(n) for n in rule.source)
-    in_destination = not rule.destination or any(
-        dest.subnet_of(n) for n in rule.destination
-    )
-    return in_source and in_destination
+def _inside(flow: Span, spans: tuple[Span, ...]) -> bool:
+    return any(low <= flow[0] and flow[1] <= high for low, high in spans)
 
 
-def _touches(rule: NatRule, source: IPv4Network, dest: IPv4Network) -> bool:
-    in_source = any(source.overlaps(n) for n in rule.source)
-    in_destination = not rule.destination or any(
-        dest.overlaps(n) for n in rule.destination
-    )
-    return in_source and in_destination
+def _meets(flow: Span, spans: tuple[Span, ...]) -> bool:
+    return any(flow[0] <= high and low <= flow[1] for low, high in spans)
 
 
 # --- crypto ACL contents ---------------------------------------------------
