@@ -21,6 +21,7 @@ from asalint.catalogue import (
     PAIR_ONLY_RULES,
     CatalogueError,
     Example,
+    Family,
     Rule,
     catalogue,
     load_catalogue,
@@ -65,13 +66,17 @@ def test_fixed_causeless_rules_are_present():
 
 
 def test_every_rule_file_has_a_check_or_is_a_pair_or_input_rule():
+    # Input rules (9xx) come from reading a file: the parser's lines it
+    # could not read, the directives of the suppression pass.
     checks = registered()
     pair_rules = {cause.rule for cause in CAUSES.values()}
     pair_rules |= set(PAIR_ONLY_RULES) | set(INPUT_RULES)
     orphans = [
         rule.id
         for rule in CATALOGUE.rules
-        if rule.id not in checks and rule.id not in pair_rules
+        if rule.id not in checks
+        and rule.id not in pair_rules
+        and rule.family != Family.INPUT
     ]
     assert orphans == []
 
