@@ -25,7 +25,9 @@ from asalint.causes import (
     CAUSES,
     NOT_MODELLED,
     PEER_NOT_IN_PAIR,
+    SUPPRESSION_WITHOUT_REASON,
     UNREADABLE_LINE,
+    UNUSED_SUPPRESSION,
 )
 from asalint.errors import AsalintError
 from asalint.model import Frozen
@@ -39,7 +41,15 @@ NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Rules that no pair cause and no single-config check produce: the pair
 # simulation reports a peer that belongs to no device given.
 PAIR_ONLY_RULES = {PEER_NOT_IN_PAIR[0]: PEER_NOT_IN_PAIR}
-INPUT_RULES = {rule[0]: rule for rule in (UNREADABLE_LINE, NOT_MODELLED)}
+INPUT_RULES = {
+    rule[0]: rule
+    for rule in (
+        UNREADABLE_LINE,
+        NOT_MODELLED,
+        SUPPRESSION_WITHOUT_REASON,  # asalint.suppress reports these two
+        UNUSED_SUPPRESSION,
+    )
+}
 
 
 class Family(StrEnum):
@@ -131,10 +141,9 @@ class Catalogue(Frozen):
 
     def get(self, id_or_name: str) -> Rule | None:
         wanted = id_or_name.strip()
-        for rule in self.rules:
-            if wanted.upper() == rule.id or wanted.lower() == rule.name:
-                return rule
-        return None
+        return _index(self).get(wanted.upper()) or _index(self).get(
+            wanted.lower()
+        )
 
     def __getitem__(self, rule_id: str) -> Rule:
         rule = self.get(rule_id)
@@ -145,6 +154,19 @@ class Catalogue(Frozen):
     @property
     def ids(self) -> tuple[str, ...]:
         return tuple(rule.id for rule in self.rules)
+
+
+_INDEXES: dict[int, tuple[Catalogue, dict[str, Rule]]] = {}
+
+
+def _index(rules: Catalogue) -> dict[str, Rule]:
+    """Id and name -> rule; every finding looks its rule up."""
+    known = _INDEXES.get(id(rules))
+    if known is None or known[0] is not rules:
+        by_key = {rule.id: rule for rule in rules.rules}
+        by_key.update({rule.name: rule for rule in rules.rules})
+        known = _INDEXES[id(rules)] = (rules, by_key)
+    return known[1]
 
 
 # --- finding the files -----------------------------------------------------

@@ -141,7 +141,7 @@ def best_routes(
 
     Equal routes share the traffic, so a check accepts any of them.
     """
-    return routing_table(device).best(span(_as_network(target)))
+    return routing_table(device).best(_as_network(target))
 
 
 Span = tuple[int, int]
@@ -152,36 +152,37 @@ def span(network: IPv4Network) -> Span:
 
 
 class RoutingTable:
-    """The device's routes, longest prefix first, as integer spans.
+    """The device's routes by prefix length, for longest-prefix lookups.
 
     Built once per device: a check looks up every crypto ACL entry, and
-    a config may hold thousands.
+    a config may hold thousands of them and of routes.
     """
 
     def __init__(self, device: Device) -> None:
         connected = connected_routes(device)
-        resolved = (_resolved(r, connected) for r in connected + [
-            *device.routes
-        ])
-        self.routes = sorted(
-            (r for r in resolved if r is not None),
-            key=lambda r: (-r.network.prefixlen, r.distance),
-        )
-        self.spans = [span(route.network) for route in self.routes]
+        self.by_prefix: dict[int, dict[int, list[Route]]] = {}
+        for route in [*connected, *device.routes]:
+            resolved = _resolved(route, connected)
+            if resolved is None:
+                continue  # the device installs no route it cannot reach
+            network = resolved.network
+            table = self.by_prefix.setdefault(network.prefixlen, {})
+            table.setdefault(int(network.network_address), []).append(
+                resolved
+            )
+        self.prefixes = sorted(self.by_prefix, reverse=True)
 
-    def best(self, target: Span) -> list[Route]:
-        start, end = target
-        found: list[Route] = []
-        for route, (low, high) in zip(self.routes, self.spans, strict=True):
-            if found and _rank(route) != _rank(found[0]):
-                break
-            if low <= start and end <= high:
-                found.append(route)
-        return found
-
-
-def _rank(route: Route) -> tuple[int, int]:
-    return route.network.prefixlen, route.distance
+    def best(self, target: IPv4Network) -> list[Route]:
+        start = int(target.network_address)
+        for prefix in self.prefixes:
+            if prefix > target.prefixlen:
+                continue
+            host_bits = (1 << (32 - prefix)) - 1
+            routes = self.by_prefix[prefix].get(start & ~host_bits)
+            if routes:
+                nearest = min(route.distance for route in routes)
+                return [r for r in routes if r.distance == nearest]
+        return []
 
 
 _TABLES: dict[int, tuple[Device, RoutingTable]] = {}
