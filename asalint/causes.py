@@ -93,6 +93,11 @@ CAUSES: dict[str, Cause] = {
 PEER_NOT_IN_PAIR = ("ASA404", "peer-not-in-pair", Level.NOTE)
 UNREADABLE_LINE = ("ASA901", "unreadable-line", Level.WARNING)
 NOT_MODELLED = ("ASA902", "not-modelled", Level.NOTE)
+# Findings about `asalint:` suppression directives (asalint.suppress).
+SUPPRESSION_WITHOUT_REASON = (
+    "ASA903", "suppression-without-reason", Level.WARNING,
+)
+UNUSED_SUPPRESSION = ("ASA904", "unused-suppression", Level.WARNING)
 
 
 def cause(tag: str) -> Cause:
