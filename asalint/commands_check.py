@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 from itertools import combinations
 
+from asalint.config import ConfigFile
 from asalint.errors import InputError
 from asalint.model import Device
 from asalint.results import Finding, PairResult, Tunnel
@@ -33,6 +34,7 @@ class CheckResult:
     tunnels: tuple[Tunnel, ...]
     findings: tuple[Finding, ...]
     errors: tuple[InputError, ...] = ()
+    suppressed: int = 0  # findings silenced by directives and ignores
 
     @property
     def result(self) -> PairResult:
@@ -44,13 +46,17 @@ def run_check(
     *,
     cache_dir: str | os.PathLike | None = None,
     jobs: int | None = 1,
+    config: ConfigFile | None = None,
 ) -> CheckResult:
     """Load every file, check each, simulate every pair that meets.
 
     `cache_dir` names the parsed-model cache (None: parse every file) and
     `jobs` the parsing processes (1: parse here), as for `load_devices`.
+    The findings are selected, re-levelled and silenced as `config` and
+    the files' `asalint:` directives say (no config: directives only).
     """
     from asalint.checks import run_checks
+    from asalint.suppress import apply_suppressions
 
     devices, errors = _load(paths, cache_dir, jobs)
     single: list[Finding] = []
@@ -59,11 +65,13 @@ def run_check(
 
     tunnels, pair_findings = _pairs(devices)
     findings = _merge(_known_peers(pair_findings, devices), single)
+    kept = apply_suppressions(findings, devices, config, tunnels=tunnels)
     return CheckResult(
         devices=tuple(devices),
         tunnels=tuple(tunnels),
-        findings=_ordered(findings, paths),
+        findings=_ordered(list(kept.findings), paths),
         errors=tuple(errors),
+        suppressed=kept.suppressed,
     )
 
 
