@@ -154,7 +154,7 @@ MASKED_TOKENS = frozenset(
 # `mask_line` only on the lines that hold one.
 SECRET_HINTS = (
     "key", "pass", "secret", "community", "-pw", "aaa-server",
-    "snmp-server", "authentication", "psk", "://",
+    "snmp-server", "auth", "priv", "psk", "://",
 )
 
 # Lines whose every word after the prefix is a secret: the ASA takes the

@@ -229,21 +229,7 @@ def _config_holding(canary: str) -> str:
     return next(text for text in CONFIGS.values() if canary in text)
 
 
-# Lines `mask_line` masks that hold none of the cache's own secret hints
-# (cache/text.py keeps a shorter list than source.SECRET_HINTS).
-_DIGEST_GAP = pytest.mark.xfail(
-    strict=True,
-    reason="the cache digests the text with only the lines holding its own "
-    "hint words masked; this secret's line holds none of them (it should "
-    "use asalint.source.SECRET_HINTS)",
-)
-DIGEST_FORMS = [
-    pytest.param(form, marks=_DIGEST_GAP) if form in {
-        "asa_aaa_inline", "asa_radius_common", "asa_url_password",
-        "ios_snmp_host",
-    } else form
-    for form in sorted(CANARIES)
-]
+DIGEST_FORMS = sorted(CANARIES)
 
 
 @pytest.mark.parametrize("form", DIGEST_FORMS)

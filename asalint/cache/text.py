@@ -16,13 +16,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from asalint.source import clean_line, mask_line, read_text
+from asalint.source import SECRET_HINTS, clean_line, mask_line, read_text
 
-# Every line `mask_line` can change holds one of these words (its patterns
-# are case-blind): a key, password, secret, community, SNMPv3 `auth` or
-# `priv` passphrase. Finding them in the whole text at once spares running
-# its patterns on every line; a test holds this list to `mask_line`.
-SECRET_HINTS = ("key", "pass", "secret", "community", "auth", "priv")
+# Finding the hints in the whole text at once spares running the masking
+# patterns on every line.
 _SECRET_HINT = re.compile("|".join(SECRET_HINTS), re.IGNORECASE)
 
 
