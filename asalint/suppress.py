@@ -50,7 +50,7 @@ from asalint.config import (
 from asalint.errors import InputError
 from asalint.model import Device, Frozen
 from asalint.results import Finding, Level, Tunnel
-from asalint.source import SourceText, config_from_text, mask_line, read_text
+from asalint.source import SourceText, config_from_text, read_text
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +73,24 @@ class Directive(Frozen):
 
     path: str
     line: int
-    text: str  # masked
     scope: Literal["lines", "file"] = "lines"
     selectors: tuple[str, ...] = ()
     reason: str | None = None
     first: int | None = None
     last: int | None = None
     problem: str | None = None
+
+    @property
+    def subject(self) -> str:
+        """What the directive is, for a finding's logical key.
+
+        Built from the rule names alone: the comment around them is the
+        user's free text, which might hold anything, a key included.
+        """
+        if self.problem:
+            return f"unreadable directive on line {self.line}"
+        kind = "disable-file" if self.scope == "file" else "disable"
+        return f"{kind}={','.join(self.selectors)}"
 
     def covers(self, finding: Finding) -> bool:
         if finding.path != self.path or self.problem:
@@ -132,7 +143,7 @@ def read_directives(source: SourceText) -> tuple[Directive, ...]:
         body, where = _directive_text(line)
         if body is None:
             continue
-        directive = _parsed(source.path, index + 1, line, body)
+        directive = _parsed(source.path, index + 1, body)
         if directive.scope == "lines":
             span = _span(lines, index, where)
             if span is not None:
@@ -162,12 +173,11 @@ def _directive_text(line: str) -> tuple[str | None, str]:
     return None, ""
 
 
-def _parsed(path: str, number: int, line: str, body: str) -> Directive:
-    text = mask_line(line.strip())
+def _parsed(path: str, number: int, body: str) -> Directive:
     match = _BODY.match(body)
     if match is None:
         return Directive(
-            path=path, line=number, text=text,
+            path=path, line=number,
             problem='not `disable=ID[,ID] reason="..."` or `disable-file=`',
         )
 
@@ -178,7 +188,7 @@ def _parsed(path: str, number: int, line: str, body: str) -> Directive:
     selectors = tuple(s.strip() for s in match.group("rules").split(","))
     file_wide = match.group("kind").lower() == "disable-file"
     return Directive(
-        path=path, line=number, text=text,
+        path=path, line=number,
         scope="file" if file_wide else "lines",
         selectors=selectors,
         reason=reason.strip() if reason and reason.strip() else None,
@@ -531,7 +541,7 @@ def _lines(directive: Directive) -> str:
 def _without_reason(directive: Directive, host: str) -> Finding:
     rules = ",".join(directive.selectors)
     return _finding(
-        WITHOUT_REASON, directive.path, directive.line, directive.text,
+        WITHOUT_REASON, directive.path, directive.line, directive.subject,
         f"the directive silences {rules} without saying why: add "
         'reason="..." for the next reviewer',
         host,
@@ -540,7 +550,7 @@ def _without_reason(directive: Directive, host: str) -> Finding:
 
 def _unused(directive: Directive, message: str, host: str) -> Finding:
     return _finding(
-        UNUSED, directive.path, directive.line, directive.text,
+        UNUSED, directive.path, directive.line, directive.subject,
         f"unused suppression: {message}", host,
     )
 
