@@ -15,7 +15,6 @@ import re
 import tomllib
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -172,16 +171,17 @@ def _index(rules: Catalogue) -> dict[str, Rule]:
 # --- finding the files -----------------------------------------------------
 
 
+# The wheel puts rules/ inside the package (pyproject.toml force-include);
+# a checkout or an editable install has it beside the package. A plain
+# path serves both and costs less to import than importlib.resources.
+PACKAGE = Path(__file__).resolve().parent
+
+
 def rules_dir() -> Path:
     """rules/ as installed (inside the package) or in a checkout."""
-    packaged = resources.files("asalint").joinpath("rules")
-    if packaged.is_dir():
-        return Path(str(packaged))
-
-    # A checkout or an editable install: rules/ sits beside the package.
-    checkout = Path(__file__).resolve().parent.parent / "rules"
-    if checkout.is_dir():
-        return checkout
+    for candidate in (PACKAGE / "rules", PACKAGE.parent / "rules"):
+        if candidate.is_dir():
+            return candidate
     raise CatalogueError("the rule catalogue (rules/) is not installed")
 
 

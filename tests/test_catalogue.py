@@ -284,8 +284,6 @@ def test_installed_rules_win_over_the_checkout(tmp_path, monkeypatch):
     packaged = tmp_path / "rules"
     packaged.mkdir()
     _write(packaged)
-    monkeypatch.setattr(
-        "asalint.catalogue.resources.files", lambda package: tmp_path
-    )
+    monkeypatch.setattr("asalint.catalogue.PACKAGE", tmp_path)
     assert rules_dir() == packaged
     assert load_catalogue(rules_dir()).ids == ("ASA490",)
