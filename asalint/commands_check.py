@@ -47,13 +47,16 @@ def run_check(
     cache_dir: str | os.PathLike | None = None,
     jobs: int | None = 1,
     config: ConfigFile | None = None,
+    suppress: bool = True,
 ) -> CheckResult:
     """Load every file, check each, simulate every pair that meets.
 
     `cache_dir` names the parsed-model cache (None: parse every file) and
     `jobs` the parsing processes (1: parse here), as for `load_devices`.
     The findings are selected, re-levelled and silenced as `config` and
-    the files' `asalint:` directives say (no config: directives only).
+    the files' `asalint:` directives say (no config: directives only);
+    `suppress=False` leaves that to a caller that combines several runs,
+    as a directive is unused only if no run used it.
     """
     from asalint.checks import run_checks
     from asalint.suppress import apply_suppressions
@@ -65,13 +68,16 @@ def run_check(
 
     tunnels, pair_findings = _pairs(devices)
     findings = _merge(_known_peers(pair_findings, devices), single)
-    kept = apply_suppressions(findings, devices, config, tunnels=tunnels)
+    suppressed = 0
+    if suppress:
+        kept = apply_suppressions(findings, devices, config, tunnels=tunnels)
+        findings, suppressed = list(kept.findings), kept.suppressed
     return CheckResult(
         devices=tuple(devices),
         tunnels=tuple(tunnels),
-        findings=_ordered(list(kept.findings), paths),
+        findings=_ordered(findings, paths),
         errors=tuple(errors),
-        suppressed=kept.suppressed,
+        suppressed=suppressed,
     )
 
 

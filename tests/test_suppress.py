@@ -214,6 +214,19 @@ def test_under_pair_a_single_config_rule_is_not_unused(tmp_path):
     ]
 
 
+def test_a_combining_caller_applies_the_directives_once(tmp_path):
+    a, b = _pair(tmp_path)
+    _insert(a, GROUP_LINE, '! asalint: disable=ASA105 reason="rotating"')
+
+    raw = run_check([str(a), str(b)], suppress=False)
+    once = apply_suppressions(raw.findings, raw.devices, tunnels=raw.tunnels)
+
+    assert ("a.cfg", 89) in _fired(raw, "ASA105")
+    assert raw.suppressed == 0
+    assert once.suppressed == 1
+    assert [f.rule for f in once.new] == []
+
+
 # --- durable ignores ------------------------------------------------------------
 
 
