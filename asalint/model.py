@@ -309,6 +309,11 @@ class CryptoMapEntry(Frozen):
     isakmp_profile: str | None = None  # IOS
     ikev2_profile: str | None = None  # IOS `set ikev2-profile`: IKEv2
     local_address: str | None = None  # IOS `crypto map M local-address IF`
+    # The ISAKMP identity this entry sends when it is not the device's
+    # global one: IOS `set aggressive-mode client-endpoint` of a `crypto
+    # isakmp peer`, or the `self-identity` of the entry's ISAKMP profile.
+    # Values as `isakmp_identity` holds them (`address`, `fqdn NAME` ...).
+    local_identity: Setting | None = None
     origin: Origin
     attribute_origins: dict[str, Origin] = {}
 
@@ -339,6 +344,9 @@ class GroupPolicy(Frozen):
 class Device(Frozen):
     path: str
     hostname: str | None = None
+    # `domain-name` (ASA, PIX 6) or `ip domain name` (IOS): with the
+    # host name it makes the FQDN a `hostname` ISAKMP identity carries.
+    domain_name: str | None = None
     platform: Platform
     version: str | None = None
     era: Era
@@ -353,6 +361,7 @@ class Device(Frozen):
     ikev2_policies: tuple[IkeV2Policy, ...] = ()
     ikev1_interfaces: dict[str, Origin] = {}  # nameif -> enabling line
     ikev2_interfaces: dict[str, Origin] = {}
+    # `auto`, `address`, `hostname`, `dn`, or `key-id NAME` with its name
     isakmp_identity: Setting = Setting(value="auto")
     nat_traversal: Setting = Setting(value=True)
     aggressive_mode_disabled: Setting = Setting(value=False)
