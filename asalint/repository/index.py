@@ -137,6 +137,7 @@ class TunnelPlan:
     first: str
     second: str
     aliases: tuple[tuple[str, IPv4Address], ...] = ()
+    named: bool = False  # asalint.toml's [[pairs]] names the two
 
     @property
     def paths(self) -> tuple[str, str]:
@@ -320,7 +321,14 @@ class RepositoryIndex:
             alias = self._alias_seen_by(here, there)
             if alias is not None:
                 aliases.append((here, alias))
-        return TunnelPlan(first, second, tuple(aliases))
+        named = frozenset((first, second)) in self._named_pairs
+        return TunnelPlan(first, second, tuple(aliases), named)
+
+    @property
+    def _named_pairs(self) -> set[frozenset[str]]:
+        return {
+            frozenset(self.pair_paths(pair)) for pair in self.settings.pairs
+        }
 
     def _alias_seen_by(self, path: str, peer: str) -> IPv4Address | None:
         """The address `peer` names for `path` that `path` does not hold:
