@@ -126,7 +126,7 @@ def test_disable_file_silences_the_rule_in_that_file_only(tmp_path):
     result = _check(a, b)
 
     in_a = [where for where in before if where[0] == "a.cfg"]
-    assert len(in_a) > 10
+    assert in_a
     assert _fired(result, "ASA902") == [
         where for where in before if where[0] == "b.cfg"
     ]
