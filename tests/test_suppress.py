@@ -171,18 +171,30 @@ def test_an_acl_remark_silences_the_entry_below_it(tmp_path):
 
 
 def test_a_description_silences_the_block_it_describes(tmp_path):
-    a, b = _pair(tmp_path)
-    before = _fired(_check(a, b), "ASA902")
-    # Management0/0 (line 21) holds `management-only`, not modelled.
-    _insert(a, 22, ' description asalint: disable=ASA902 reason="oob"')
+    a, b = _pair(tmp_path, "ike-not-enabled-84")
+    before = _fired(_check(a, b), "ASA302")
+    # The interface block (line 11) stores the description on the device.
+    _insert(b, 12, ' description asalint: disable=ASA302 reason="moving"')
 
     result = _check(a, b)
 
-    assert ("a.cfg", 22) in before
-    assert ("a.cfg", 23) not in _fired(result, "ASA902")
-    # `ftp mode passive`, after the block, is still reported.
-    assert ("a.cfg", 28) in before
-    assert ("a.cfg", 29) in _fired(result, "ASA902")
+    assert before == [("b.cfg", 14), ("b.cfg", 67)]
+    # The other direction's finding sits on the map's binding line,
+    # outside the interface block.
+    assert _fired(result, "ASA302") == [("b.cfg", 68)]
+    assert _fired(result, "ASA904") == []
+
+
+def test_an_ios_map_entry_description_covers_its_set_lines(tmp_path):
+    a, b = _pair(tmp_path, "ios-ios-transform-set-mismatch")
+    _insert(
+        a, 37,
+        ' description asalint: disable=ASA201 reason="new set on Friday"',
+    )
+
+    result = _check(a, b)
+
+    assert _fired(result, "ASA201") == [("b.cfg", 35)]
 
 
 def test_a_pair_rule_is_not_unused_in_a_file_checked_alone(tmp_path):
