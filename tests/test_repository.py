@@ -11,9 +11,11 @@ excluded copy of hq sit beside them.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
-from ipaddress import IPv4Address, IPv4Network
+import time
+from ipaddress import IPv4Address
 from pathlib import Path
 
 import pytest
@@ -281,11 +283,11 @@ def record(path, owned=(), peers=(), refs=(), answers_any=False):
             for a in owned
         ),
         references=tuple(
-            Reference(network=IPv4Network(n), line=20 + i, kind="peer",
+            Reference(address=IPv4Address(n), line=20 + i, kind="peer",
                       entry=f"VPN {10 * (i + 1)}")
             for i, n in enumerate(peers)
         ) + tuple(
-            Reference(network=IPv4Network(n), line=40, kind="tunnel-group")
+            Reference(address=IPv4Address(n), line=40, kind="tunnel-group")
             for n in refs
         ),
         answers_any=answers_any,
@@ -415,4 +417,47 @@ def test_index_cache_holds_no_key_and_no_line_text(tmp_path):
     stored = (tmp_path / "cache" / index_module.INDEX_FILE).read_text()
     assert key not in stored
     assert "pre-shared-key" not in stored and "tunnel-group" in stored
-    assert json.loads(stored)["records"][0]["path"] == "hq.cfg"
+    assert json.loads(stored)["records"][0][0] == "hq.cfg"
+
+
+def test_an_unchanged_file_is_not_even_read_again(tmp_path, monkeypatch):
+    root = tmp_path / "repo"
+    shutil.copytree(TEST_REPO / "configs", root)
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for file in root.rglob("*"):
+        os.utime(file, ns=(hour_ago, hour_ago))
+    cache = tmp_path / "cache"
+    build_index(root, cache_dir=cache)
+
+    import asalint.cache.text as text_module
+
+    read: list[str] = []
+    original = text_module.read_config_text
+    monkeypatch.setattr(text_module, "read_config_text",
+                        lambda path: read.append(path) or original(path))
+    again = build_index(root, cache_dir=cache)
+    assert read == [] and len(again.records) == 6
+
+    # Touched (a checkout rewrites files): read and digested, not scanned.
+    os.utime(root / "hq-fw.cfg")
+    build_index(root, cache_dir=cache)
+    assert read == [str(root / "hq-fw.cfg")]
+
+
+@pytest.mark.parametrize("damage", [
+    lambda records: records[0][7][0].__setitem__(0, "198.51.100.1"),
+    lambda records: records[0][8][0].__setitem__(3, "anything"),
+    lambda records: records[0].pop(),
+    lambda records: records[0].__setitem__(1, ""),
+])
+def test_a_damaged_index_record_discards_the_cache(tmp_path, damage):
+    root = tmp_path / "repo"
+    shutil.copytree(TEST_REPO / "configs", root)
+    cache = tmp_path / "cache"
+    build_index(root, cache_dir=cache)
+    index_file = cache / index_module.INDEX_FILE
+    document = json.loads(index_file.read_text())
+    document["records"].sort(key=lambda record: record[0] != "hq-fw.cfg")
+    damage(document["records"])
+    index_file.write_text(json.dumps(document))
+    assert index_module._read_cache(cache) == {}

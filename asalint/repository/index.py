@@ -14,15 +14,15 @@ only, never a line's text.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
-
-from pydantic import ValidationError
 
 from asalint import __version__
 from asalint.errors import InputError
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 INDEX_FILE = "repository-index.json"
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 
 
 # --- what asalint.toml says about tunnels --------------------------------------
@@ -236,11 +236,11 @@ class RepositoryIndex:
         peer on a side, that address can only be the other config's.
         """
         found = {
-            reference.network.network_address
+            reference.address
             for reference in self.records[path].peers
-            if reference.network.prefixlen == 32
-            and not self.holders(reference.network.network_address)
-            and reference.network.network_address not in self.external
+            if reference.host
+            and not self.holders(reference.address)
+            and reference.address not in self.external
         }
         if len(found) > 1:
             log.info("%s: several peers no config holds; give the pair's "
@@ -271,10 +271,10 @@ class RepositoryIndex:
 
     def _find_links(self, path: str) -> Iterator[Link]:
         for reference in self.records[path].peers:
-            address = reference.network.network_address
+            address = reference.address
             owner = self.owner(address)
             self._log_ambiguous(path, address, owner)
-            if reference.network.prefixlen != 32 or owner in (None, path):
+            if not reference.host or owner in (None, path):
                 continue
             standby = any(
                 owned.standby for holder, owned in self.holders(address)
@@ -335,7 +335,7 @@ class RepositoryIndex:
         where NAT in front of `path` gives it another address."""
         record = self.records[path]
         for reference in self.records[peer].peers:
-            address = reference.network.network_address
+            address = reference.address
             if self.aliases.get(address) == path and not record.holds(
                 address
             ):
@@ -351,16 +351,16 @@ class RepositoryIndex:
             owner = self.records[link.owner]
             if owner.answers_any:
                 continue  # a dynamic map answers peers it does not name
-            named = [r.network for r in owner.references]
-            if not any(a in network for a in mine for network in named):
+            named = owner.references
+            if not any(r.covers(a) for a in mine for r in named):
                 yield link
 
     def unknown_peers(self, path: str) -> Iterator[Reference]:
         """Peer addresses of `path` that no config holds and asalint.toml
         neither gives to a config nor marks external."""
         for reference in self.records[path].peers:
-            address = reference.network.network_address
-            if reference.network.prefixlen != 32:
+            address = reference.address
+            if not reference.host:
                 continue
             if address in self.aliases or address in self.external:
                 continue
@@ -380,13 +380,7 @@ def _holders(
 
 # --- building the index, through its cache -------------------------------------
 
-
-class _CachedIndex(Frozen):
-    """The index file: records by path, each with its text's digest."""
-
-    format: int
-    asalint: str
-    records: tuple[ScanRecord, ...]
+Signature = tuple[int, int]  # (size, mtime in ns): unchanged, not re-read
 
 
 def build_index(
@@ -398,32 +392,62 @@ def build_index(
 ) -> RepositoryIndex:
     """Scan the configs under `root` (or only `names`, relative to it).
 
-    `cache_dir` holds the index file; a record is reused when the digest
-    of its file's text is unchanged. None: scan every file.
+    `cache_dir` holds the index file (None: scan every file). A cached
+    record is reused when its file's size and modification time are
+    unchanged, or else when the digest of its text is.
     """
     root = Path(root).resolve()
     settings = settings or RepositorySettings()
     if names is None:
         names = candidate_files(root, settings.include, settings.exclude)
-    cached = _read_cache(cache_dir) if cache_dir is not None else {}
-    records = [_record(root, name, cached) for name in names]
-    if cache_dir is not None:
-        _write_cache(cache_dir, records)
+    cached = _read_cache(Path(cache_dir)) if cache_dir is not None else {}
+    found = {name: _record(root / name, name, cached.get(name))
+             for name in names}
+    if cache_dir is not None and _changed(found, cached):
+        _write_cache(Path(cache_dir), found)
+    records = [record for record, _ in found.values()]
     _log_skipped(records)
     return RepositoryIndex(root, records, settings)
 
 
-def _record(root: Path, name: str, cached: dict[str, ScanRecord]):
+def _record(
+    file: Path, name: str, hit: tuple[ScanRecord, Signature | None] | None
+) -> tuple[ScanRecord, Signature | None]:
     from asalint.cache.text import read_config_text
 
-    try:
-        config = read_config_text(str(root / name))
-    except InputError as error:
-        return ScanRecord(path=name, digest="", skipped=error.problem)
-    hit = cached.get(name)
-    if hit is not None and hit.digest == config.digest:
+    signature = _signature(file)
+    if hit is not None and signature is not None and hit[1] == signature:
         return hit
-    return scan_text(name, config.text, config.digest)
+    try:
+        config = read_config_text(str(file))
+    except InputError as error:
+        return ScanRecord(path=name, digest="", skipped=error.problem), None
+    if hit is not None and hit[0].digest == config.digest:
+        return hit[0], signature
+    return scan_text(name, config.text, config.digest), signature
+
+
+def _changed(found: dict, cached: dict) -> bool:
+    """Whether the index file would say anything new."""
+    kept = {name: hit for name, hit in found.items() if hit[0].digest}
+    if kept.keys() != cached.keys():
+        return True
+    return any(hit is not cached[name] for name, hit in kept.items())
+
+
+def _signature(file: Path) -> Signature | None:
+    try:
+        status = file.stat()
+    except OSError:
+        return None
+    # A file written in the last moments may change again within the
+    # clock's resolution without its time moving: trust only its digest.
+    if time.time_ns() - status.st_mtime_ns < RACY_NS:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
+RACY_NS = 2_000_000_000
 
 
 def _log_skipped(records: Iterable[ScanRecord]) -> None:
@@ -434,30 +458,107 @@ def _log_skipped(records: Iterable[ScanRecord]) -> None:
             log.debug("%s: skipped: %s", record.path, record.skipped)
 
 
-def _read_cache(cache_dir: str | os.PathLike) -> dict[str, ScanRecord]:
-    """The cached records; nothing when the file is absent or not ours."""
+# --- the index file ----------------------------------------------------------------
+#
+# One JSON document: the format, the asalint version, and one list per
+# record. Addresses are stored as integers (parsing dotted text costs more
+# than the scan saves). Anything that is not exactly this shape is a
+# damaged or foreign file, ignored and rewritten, never trusted.
+
+
+def _read_cache(
+    cache_dir: Path,
+) -> dict[str, tuple[ScanRecord, Signature | None]]:
     try:
-        raw = (Path(cache_dir) / INDEX_FILE).read_bytes()
-        index = _CachedIndex.model_validate_json(raw)
-    except (OSError, ValidationError, ValueError):
+        document = json.loads((cache_dir / INDEX_FILE).read_bytes())
+        if document["format"] != INDEX_FORMAT:
+            return {}
+        if document["asalint"] != __version__:
+            return {}
+        decoded = [_decode(item) for item in document["records"]]
+    except (OSError, ValueError, TypeError, KeyError, IndexError):
+        log.debug("index cache not usable; scanning every file")
         return {}
-    if (index.format, index.asalint) != (INDEX_FORMAT, __version__):
-        return {}
-    return {record.path: record for record in index.records}
+    return {record.path: (record, signature) for record, signature in decoded}
 
 
 def _write_cache(
-    cache_dir: str | os.PathLike, records: list[ScanRecord]
+    cache_dir: Path, found: dict[str, tuple[ScanRecord, Signature | None]]
 ) -> None:
     from asalint.cache import ModelCache
 
     if not ModelCache(cache_dir).usable():
         return  # not our folder: never write into it
-    kept = tuple(record for record in records if record.digest)
-    data = _CachedIndex(
-        format=INDEX_FORMAT, asalint=__version__, records=kept
-    ).model_dump_json()
-    _replace(Path(cache_dir) / INDEX_FILE, data.encode())
+    document = {
+        "format": INDEX_FORMAT,
+        "asalint": __version__,
+        "records": [_encode(record, signature)
+                    for record, signature in found.values()
+                    if record.digest],
+    }
+    _replace(cache_dir / INDEX_FILE, json.dumps(document).encode())
+
+
+def _encode(record: ScanRecord, signature: Signature | None) -> list:
+    return [
+        record.path, record.digest, list(signature or ()), record.platform,
+        record.skipped, record.hostname, record.answers_any,
+        [[int(o.address), o.interface, o.line, o.standby, o.vpn]
+         for o in record.owned],
+        [[int(r.address), r.prefixlen, r.line, r.kind, r.entry]
+         for r in record.references],
+    ]
+
+
+def _decode(item: list) -> tuple[ScanRecord, Signature | None]:
+    (path, digest, signature, platform, skipped, hostname, answers_any,
+     owned, references) = item
+    _expect(isinstance(path, str) and isinstance(digest, str) and digest)
+    _expect(platform in (None, "asa", "pix", "ios"))
+    _expect(all(isinstance(v, str | None) for v in (skipped, hostname)))
+    _expect(isinstance(answers_any, bool))
+    record = ScanRecord(
+        path=path, digest=digest, platform=platform, skipped=skipped,
+        hostname=hostname, answers_any=answers_any,
+        owned=tuple(_owned(o) for o in owned),
+        references=tuple(_reference(r) for r in references),
+    )
+    return record, _decoded_signature(signature)
+
+
+def _decoded_signature(signature: list) -> Signature | None:
+    if not signature:
+        return None
+    size, mtime = signature
+    _expect(type(size) is int and type(mtime) is int)
+    return size, mtime
+
+
+def _owned(item: list) -> Owned:
+    address, interface, line, standby, vpn = item
+    _expect(type(address) is int and type(line) is int)
+    _expect(isinstance(interface, str))
+    _expect(isinstance(standby, bool) and isinstance(vpn, bool))
+    return Owned(IPv4Address(address), interface, line, standby, vpn)
+
+
+def _reference(item: list) -> Reference:
+    address, prefixlen, line, kind, entry = item
+    _expect(
+        type(address) is int and type(line) is int
+        and type(prefixlen) is int and 0 < prefixlen <= 32
+        and kind in REFERENCE_KINDS
+        and (entry is None or type(entry) is str)
+    )
+    return Reference(IPv4Address(address), line, kind, entry, prefixlen)
+
+
+REFERENCE_KINDS = frozenset({"peer", "tunnel-group", "key"})
+
+
+def _expect(condition: bool) -> None:
+    if not condition:
+        raise ValueError("not an index record")
 
 
 def _replace(target: Path, data: bytes) -> None:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
 
 from asalint.errors import InputError
-from asalint.model import Frozen
 
 # Lines read to tell the platform: the version line sits at the top of
 # every export, and a few hundred lines hold enough syntax without it.
@@ -24,7 +23,13 @@ HEAD_LINES = 400
 # --- what a scan records -----------------------------------------------------
 
 
-class Owned(Frozen):
+# Plain slotted dataclasses, not pydantic models: a repository holds tens
+# of thousands of peers and keys, and the cached index must load in a
+# small part of the time the scan takes.
+
+
+@dataclass(frozen=True, slots=True)
+class Owned:
     """An address a config holds on an interface."""
 
     address: IPv4Address
@@ -34,16 +39,31 @@ class Owned(Frozen):
     vpn: bool = False  # a crypto map is bound there (or local-address)
 
 
-class Reference(Frozen):
+@dataclass(frozen=True, slots=True)
+class Reference:
     """An address or network a config names for a VPN peer."""
 
-    network: IPv4Network
+    address: IPv4Address
     line: int
     kind: str  # peer | tunnel-group | key
     entry: str | None = None  # the crypto map entry: "outside_map 10"
+    prefixlen: int = 32  # a key may name a network
+
+    @property
+    def network(self) -> IPv4Network:
+        return IPv4Network((self.address, self.prefixlen), strict=False)
+
+    @property
+    def host(self) -> bool:
+        return self.prefixlen == 32
+
+    def covers(self, address: IPv4Address) -> bool:
+        shift = 32 - self.prefixlen
+        return int(address) >> shift == int(self.address) >> shift
 
 
-class ScanRecord(Frozen):
+@dataclass(frozen=True, slots=True)
+class ScanRecord:
     """What the light scan read from one file."""
 
     path: str
@@ -263,11 +283,11 @@ def peer_references(scan: _Scan) -> list[Reference]:
     for entry, words in scan.map_peers.items():
         for word, number in words:
             try:
-                network = IPv4Network(scan.names.get(word, word))
+                address = IPv4Address(scan.names.get(word, word))
             except ValueError:
                 continue
             found.append(Reference(
-                network=network, line=number, kind="peer", entry=entry
+                address=address, line=number, kind="peer", entry=entry
             ))
     return found
 
@@ -283,9 +303,10 @@ def _reference(
         # A wildcard key (0.0.0.0 0.0.0.0) answers any peer.
         scan.answers_any = True
         return
-    scan.references.append(
-        Reference(network=network, line=number, kind=kind)
-    )
+    scan.references.append(Reference(
+        address=network.network_address, line=number, kind=kind,
+        prefixlen=network.prefixlen,
+    ))
 
 
 def owned_addresses(scan: _Scan) -> tuple[Owned, ...]:
