@@ -20,7 +20,9 @@ from asalint.source import SECRET_HINTS, clean_line, mask_line, read_text
 
 # Finding the hints in the whole text at once spares running the masking
 # patterns on every line.
-_SECRET_HINT = re.compile("|".join(SECRET_HINTS), re.IGNORECASE)
+_SECRET_HINT = re.compile(
+    "|".join(map(re.escape, SECRET_HINTS)), re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
