@@ -69,6 +69,18 @@ VerboseOption = Annotated[
     int,
     typer.Option("--verbose", "-v", count=True, help="Diagnostics on stderr."),
 ]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option("--no-cache", help="Parse every file; read no cache."),
+]
+CacheDirOption = Annotated[
+    str | None,
+    typer.Option(
+        "--cache-dir",
+        metavar="DIR",
+        help="Where parsed models are cached [default: .asalint_cache].",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,8 @@ def pair(
     output: OutputOption = None,
     fail_on: FailOnOption = "error",
     exit_zero: ExitZeroOption = False,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
     verbose: VerboseOption = 0,
 ) -> None:
     """Every tunnel between A and B, each side initiating."""
@@ -121,9 +135,79 @@ def pair(
     configure_logging(verbose)
     check_output_path(output, [first, second])
     _check_distinct(first, second)
-    devices = load_devices([first, second])
+    devices = load_devices([first, second], _cache(no_cache, cache_dir))
     result = api.pair(devices[0], devices[1])
     finish(result, devices, Report(output_format, output, fail_on, exit_zero))
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="FILE...", help="Config files to check."),
+    ] = None,
+    output_format: FormatOption = "text",
+    output: OutputOption = None,
+    fail_on: FailOnOption = "error",
+    exit_zero: ExitZeroOption = False,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
+    verbose: VerboseOption = 0,
+) -> None:
+    """Check each file, and every tunnel whose both ends are given."""
+    from asalint.commands_check import run_check
+    from asalint.report.output import check_output_path
+
+    configure_logging(verbose)
+    files = list(paths or [])
+    check_output_path(output, files)
+    checked = run_check(
+        files, cache_dir=_cache(no_cache, cache_dir), jobs=None
+    )
+    for error in checked.errors:
+        report_error(error)
+    if checked.errors and not checked.devices:
+        from asalint.exitcode import INPUT_ERROR
+
+        raise typer.Exit(INPUT_ERROR)  # nothing readable to report on
+    report = Report(output_format, output, fail_on, exit_zero)
+    finish(
+        checked.result,
+        list(checked.devices),
+        report,
+        input_error=bool(checked.errors),
+    )
+
+
+@app.command()
+def rules(
+    output_format: Annotated[
+        Literal["text", "json"],
+        typer.Option("--format", "-f", help="Output format."),
+    ] = "text",
+) -> None:
+    """The rule catalogue: every rule, its level and what it predicts."""
+    import json
+
+    from asalint.commands_rules import render_rules_table, rules_document
+
+    if output_format == "json":
+        text = json.dumps(rules_document(), indent=2) + "\n"
+    else:
+        text = render_rules_table()
+    sys.stdout.write(text)
+
+
+@app.command()
+def rule(
+    name: Annotated[
+        str, typer.Argument(metavar="ID", help="A rule id or name.")
+    ],
+) -> None:
+    """One rule of the catalogue, as a page."""
+    from asalint.commands_rules import render_rule
+
+    sys.stdout.write(render_rule(name))
 
 
 def _check_distinct(first: str, second: str) -> None:
@@ -142,27 +226,33 @@ def _check_distinct(first: str, second: str) -> None:
 # --- shared by the commands -------------------------------------------------
 
 
-def load_devices(paths: list[str]) -> list[Device]:
+def _cache(no_cache: bool, cache_dir: str | None) -> str | None:
+    """The cache folder to use, None to parse every file."""
+    from asalint.cache import DEFAULT_DIRECTORY
+
+    return None if no_cache else cache_dir or DEFAULT_DIRECTORY
+
+
+def load_devices(
+    paths: list[str], cache_dir: str | None = None
+) -> list[Device]:
     """Parse every path; report each unreadable one, then exit 2.
 
     All files are tried before giving up, so one run names every bad
     file instead of one per attempt.
     """
-    from asalint import api
     from asalint.errors import InputError
+    from asalint.parallel import load_all
 
-    devices, failed = [], False
-    for path in paths:
-        try:
-            devices.append(api.load_device(path))
-        except InputError as error:
-            failed = True
-            report_error(error)
+    loaded = load_all(paths, cache_dir=cache_dir, jobs=None)
+    failed = [item for item in loaded if isinstance(item, InputError)]
+    for error in failed:
+        report_error(error)
     if failed:
         from asalint.exitcode import INPUT_ERROR
 
         raise typer.Exit(INPUT_ERROR)
-    return devices
+    return loaded  # type: ignore[return-value]
 
 
 def finish(

@@ -563,8 +563,11 @@ def _interrupted_write(branch, capsys, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(os, "fsync", interrupted)
+    # No cache: the write to interrupt is the report's, not a cache entry.
     code, out, err = _run(
-        [*_argv("pair", path), "-f", "json", "-o", str(report)], capsys
+        [*_argv("pair", path), "-f", "json", "-o", str(report),
+         "--no-cache"],
+        capsys,
     )
     return path, report, code, out, err
 

@@ -27,7 +27,7 @@ from report_builders import (
     stalled_at_mm4,
 )
 
-from asalint import __version__, api
+from asalint import __version__, api, parallel
 from asalint.cli import run
 from asalint.errors import InputError
 from asalint.exitcode import (
@@ -61,7 +61,18 @@ def engine(monkeypatch):
             return self.result
 
     fake = Engine()
+
+    def load_all(paths, *, cache_dir=None, jobs=None):
+        loaded = []
+        for path in paths:
+            try:
+                loaded.append(fake.load_device(path))
+            except InputError as error:
+                loaded.append(error)
+        return loaded
+
     monkeypatch.setattr(api, "load_device", fake.load_device)
+    monkeypatch.setattr(parallel, "load_all", load_all)
     monkeypatch.setattr(api, "pair", fake.pair)
     return fake
 
@@ -595,3 +606,46 @@ def test_console_script_on_the_demo_pair(tmp_path):
         "hq-fw",
         "branch-fw",
     ]
+
+
+# --- rules, rule, check -------------------------------------------------------
+
+
+def test_rules_json_lists_the_whole_catalogue(capsys):
+    from asalint.catalogue import catalogue
+
+    assert run(["rules", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+
+    ids = [rule["id"] for rule in document["rules"]]
+    assert ids == sorted(catalogue().ids)
+    tunnel_group = next(r for r in document["rules"] if r["id"] == "ASA103")
+    assert tunnel_group["name"] == "tunnel-group-missing"
+    assert tunnel_group["state"] == "MM_WAIT_MSG4"
+
+
+def test_rule_by_name_prints_its_page(capsys):
+    assert run(["rule", "tunnel-group-missing"]) == 0
+    assert capsys.readouterr().out.startswith("ASA103 tunnel-group-missing")
+
+
+def test_unknown_rule_is_a_usage_error(capsys):
+    assert run(["rule", "ASA999"]) == 2
+    assert capsys.readouterr().err.startswith("asalint: ")
+
+
+def test_check_reports_the_demo_fault_at_its_line(capsys, tmp_path,
+                                                  monkeypatch):
+    monkeypatch.chdir(REPO)
+    demo = PAIRS / "demo"
+    argv = ["check", str(demo / "a.cfg"), str(demo / "b.cfg"), "-f", "json",
+            "--cache-dir", str(tmp_path / "cache")]
+
+    assert run(argv) == 1
+    document = json.loads(capsys.readouterr().out)
+
+    errors = {(f["rule"], Path(f["path"]).name, f["line"])
+              for f in document["findings"] if f["level"] == "error"}
+    assert ("ASA103", "b.cfg", 130) in errors
+    assert {t["predicted"]["cause"] for t in document["tunnels"]} == {
+        "tunnel-group-missing"}
