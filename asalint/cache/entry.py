@@ -38,7 +38,7 @@ from asalint.model import Device
 
 # Bump when the entry layout changes, or what a stored field means,
 # without a new asalint version (a development install, say).
-FORMAT = 1
+FORMAT = 2
 
 
 class UnsafeEntry(Exception):

@@ -16,6 +16,12 @@ from dataclasses import dataclass
 
 from asalint.model import Device, Origin
 from asalint.negotiate.algorithms import Suite, builtin_policies, suite
+from asalint.negotiate.identity import (
+    IDENTITY_MISMATCH,
+    Identity,
+    key_by_identity,
+    sent_identity,
+)
 from asalint.negotiate.keys import KeyChoice, condition_for, key_for
 from asalint.negotiate.routing import egress, learned, same_interface
 from asalint.negotiate.states import Family
@@ -351,7 +357,9 @@ def _with_responder_key(walk: Walk, pairs):
     IOS looks the key up while it evaluates the proposals, so a missing
     key fails here, in MM_NO_STATE, not after MM4 as on an ASA.
     """
-    if walk.responder.family != Family.IOS:
+    if walk.responder.family != Family.IOS or walk.mode == "aggressive":
+        # In aggressive mode the key is found by the identity that the
+        # same first message carries: the keys step looks it up.
         return pairs, None
     address = walk.initiator.address
     choice = key_for(walk.responder.index, address) if address else None
@@ -475,7 +483,26 @@ def keys(walk: Walk) -> Outcome:
 def _responder_key(walk: Walk) -> KeyChoice:
     address = walk.initiator.address
     assert address is not None
+    if walk.mode == "aggressive":
+        return key_by_identity(
+            walk.responder.index, _sent(walk), address
+        )
     return key_for(walk.responder.index, address)
+
+
+def _sent(walk: Walk) -> Identity:
+    """The initiator's identity. A name that only a default gives (PIX 6
+    is said to default to its host name) is taken as the address, and
+    the prediction says so."""
+    initiator = walk.initiator
+    identity = sent_identity(
+        initiator.device, initiator.entry, initiator.address
+    )
+    if not identity.named or identity.origin is not None:
+        return identity
+    setting = initiator.device.isakmp_identity
+    walk.assume(f"identity: the default ({setting.value}) is taken as address")
+    return Identity("address", str(initiator.address or ""), None)
 
 
 def _initiator_key(walk: Walk) -> KeyChoice:
@@ -490,6 +517,9 @@ def _key_fault(
     problem = choice.problem if choice else "psk-missing"
     how = choice.how if choice else "no key for the initiator's address"
     assert problem is not None
+    if problem == IDENTITY_MISMATCH:
+        assert choice is not None
+        return _aggressive_identity(walk, choice)
     found = (choice.origin, *choice.related) if choice else ()
     if side == RESPONDER:
         mine = lines(*found, counterpart(walk))
@@ -572,28 +602,42 @@ def _xauth(walk: Walk) -> Fault | None:
     return None
 
 
-# Identities that name something other than the address.
-NAMED_IDENTITIES = frozenset({"hostname", "key-id", "fqdn", "dn"})
-
-
 def _identity(walk: Walk) -> Fault | None:
-    setting = walk.initiator.device.isakmp_identity
-    value = str(setting.value or "auto").split()[0].lower()
-    if value not in NAMED_IDENTITIES:
-        return None
-    if setting.is_default:
-        walk.assume(f"identity: the default ({value}) is taken as address")
+    """Main mode: a name sent in MM5 meets a key chosen by address.
+
+    In aggressive mode the identity chose the key (step 4), so there is
+    nothing left to check here."""
+    identity = _sent(walk)
+    if walk.mode == "aggressive" or not identity.named:
         return None
     return Fault(
-        "identity-mismatch",
+        IDENTITY_MISMATCH,
         INITIATOR,
-        f"{walk.initiator.name} sends its {value} as identity; a"
+        f"{walk.initiator.name} sends {identity.label()} as identity; a"
         " pre-shared key in main mode is bound to the address",
-        initiator_lines=lines(setting.origin),
+        initiator_lines=lines(identity.origin),
         responder_lines=lines(walk.keys[1].origin),
         certain=False,
         condition="the responder refuses a non-address identity with"
         " pre-shared keys (uncertain)",
+    )
+
+
+def _aggressive_identity(walk: Walk, choice: KeyChoice) -> Fault:
+    """Aggressive mode: the name the initiator sends finds no key."""
+    identity = _sent(walk)
+    mode_line = attribute(walk.initiator.entry, "phase1-mode")
+    return Fault(
+        IDENTITY_MISMATCH,
+        BOTH,
+        f"{walk.initiator.name} sends {identity.label()} in aggressive"
+        f" mode; {walk.responder.name}: {choice.how}",
+        initiator_lines=lines(identity.origin, mode_line),
+        responder_lines=lines(choice.origin, counterpart(walk)),
+        certain=False,
+        point="keys",
+        condition="in aggressive mode the responder looks the key up by"
+        " the identity and does not fall back to the address (uncertain)",
     )
 
 

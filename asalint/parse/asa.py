@@ -98,6 +98,11 @@ def _hostname(state: AsaState, node: Node) -> None:
         state.hostname = node.words[1]
 
 
+def _domain_name(state: AsaState, node: Node) -> None:
+    if len(node.words) > 1:
+        state.domain_name = node.words[1]
+
+
 def _collect(attribute: str):
     def handler(state: AsaState, node: Node) -> None:
         getattr(state, attribute).append(node)
@@ -242,6 +247,7 @@ def _remark_free(state: AsaState, node: Node) -> None:
 
 _TOP_LEVEL = {
     "hostname": _hostname,
+    "domain-name": _domain_name,
     "name": read_name,
     "interface": _collect("interface_nodes"),
     "object": _object,
@@ -370,6 +376,7 @@ def _build(state: AsaState) -> Device:
     device = Device(
         path=state.path,
         hostname=state.hostname,
+        domain_name=state.domain_name,
         platform=state.platform,
         version=state.version,
         era=state.era,

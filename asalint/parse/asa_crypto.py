@@ -222,9 +222,13 @@ def read_identity(state: AsaState, node: Node, words: list[str]) -> None:
     if len(words) < 2:
         state.collector.unreadable(node, "identity without a type")
         return
-    state.isakmp_identity = Setting(
-        value=words[1], origin=state.origin(node)
-    )
+    if words[1] == "key-id" and len(words) < 3:
+        state.collector.unreadable(node, "key-id identity without its name")
+        return
+    # `key-id NAME` keeps its name: in aggressive mode the peer looks
+    # its tunnel-group up by it.
+    value = " ".join(words[1:3]) if words[1] == "key-id" else words[1]
+    state.isakmp_identity = Setting(value=value, origin=state.origin(node))
 
 
 def read_nat_traversal(state: AsaState, node: Node, enabled: bool) -> None:

@@ -68,6 +68,7 @@ class AsaState:
     era: Era
     version: str | None = None
     hostname: str | None = None
+    domain_name: str | None = None
 
     # addresses: raw nodes, resolved once everything is read
     names: dict[str, IPv4Address] = field(default_factory=dict)

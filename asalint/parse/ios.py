@@ -16,7 +16,7 @@ from collections.abc import Callable
 from ipaddress import IPv4Interface
 
 from asalint.model import Device, Era, Interface, Platform, Route, Setting
-from asalint.parse import ios_acl, ios_crypto, ios_ikev2
+from asalint.parse import ios_acl, ios_aggressive, ios_crypto, ios_ikev2
 from asalint.parse.common import Collector, network_from_mask, parse_ip
 from asalint.parse.ioslike import (
     LegacyState,
@@ -75,6 +75,17 @@ def _dispatch(state: LegacyState, node: Node) -> None:
 def _hostname(state: LegacyState, node: Node) -> None:
     if len(node.words) > 1:
         state.hostname = node.words[1]
+
+
+def _domain_name(state: LegacyState, node: Node) -> None:
+    # `ip domain-name D` (older releases) or `ip domain name D`; a VRF's
+    # domain is not the one the router's own identity carries.
+    words = node.words
+    start = 2 if words[1].lower() == "domain-name" else 3
+    if len(words) <= start or words[start].lower() == "vrf":
+        state.collector.not_modelled(node)
+        return
+    state.domain_name = words[start]
 
 
 def _version(state: LegacyState, node: Node) -> None:
@@ -210,6 +221,8 @@ def _isakmp(state: LegacyState, node: Node) -> None:
         ios_crypto.read_isakmp_key(state, node)
     elif words[2:3] == ["profile"]:
         ios_crypto.read_isakmp_profile(state, node)
+    elif words[2:3] == ["peer"]:
+        ios_aggressive.read_isakmp_peer(state, node)
     else:
         ios_crypto.read_isakmp_global(state, node)
 
@@ -253,6 +266,8 @@ _READERS: dict[tuple[str, ...], Reader] = {
     ("version",): _version,
     ("interface",): _interface,
     ("ip", "route"): _route,
+    ("ip", "domain-name"): _domain_name,
+    ("ip", "domain", "name"): _domain_name,
     ("ip", "access-list"): ios_acl.read_named_acl,
     ("access-list",): ios_acl.read_numbered_acl,
     ("route-map",): ios_acl.read_route_map,
@@ -274,6 +289,7 @@ def _finish(state: LegacyState) -> None:
     _weak_crypto(state)
     _ike_interfaces(state)
     fill_lifetimes(state, seconds=3600)
+    ios_aggressive.apply_to_entries(state)
     if state.ikev2_interfaces:
         state.ikev2_policies = ios_ikev2.offered_policies(state)
     _ikev2_children(state)

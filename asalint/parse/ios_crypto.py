@@ -19,6 +19,7 @@ from asalint.model import (
     Setting,
     TransformSet,
 )
+from asalint.parse import ios_aggressive
 from asalint.parse import ios_names as names
 from asalint.parse.common import (
     host_network,
@@ -200,7 +201,7 @@ def read_isakmp_profile(state: LegacyState, node: Node) -> None:
             keyrings.append(words[1])
         elif words[:3] == ["match", "identity", "address"]:
             _match_address(state, child, words[3:], matches)
-        else:
+        elif not ios_aggressive.read_profile_line(state, name, child):
             state.collector.not_modelled(child)
 
     state.profiles[name] = IsakmpProfile(

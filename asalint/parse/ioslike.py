@@ -153,6 +153,15 @@ class Ikev2Drafts:
 
 
 @dataclass
+class AggressiveDraft:
+    """IOS: how entries toward a peer, or naming an ISAKMP profile,
+    start phase 1 and which identity they send."""
+
+    aggressive: Origin | None = None  # the line that asks for it
+    identity: Setting | None = None
+
+
+@dataclass
 class LegacyState:
     """Everything a walk of an IOS or PIX 6 config gathers."""
 
@@ -161,6 +170,7 @@ class LegacyState:
     era: Era
     version: str | None = None
     hostname: str | None = None
+    domain_name: str | None = None
 
     interfaces: dict[str, Interface] = field(default_factory=dict)
     names: dict[str, IPv4Address] = field(default_factory=dict)
@@ -198,6 +208,8 @@ class LegacyState:
     peer_keys: list[PeerKey] = field(default_factory=list)
     profiles: dict[str, IsakmpProfile] = field(default_factory=dict)
     ikev2: Ikev2Drafts = field(default_factory=Ikev2Drafts)
+    # "peer A" / "profile P" -> aggressive mode and identity (IOS)
+    aggressive: dict[str, AggressiveDraft] = field(default_factory=dict)
     xauth: bool = False
 
     @property
@@ -325,6 +337,7 @@ def freeze(state: LegacyState) -> Device:
     device = Device(
         path=state.path,
         hostname=state.hostname,
+        domain_name=state.domain_name,
         platform=state.platform,
         version=state.version,
         era=state.era,

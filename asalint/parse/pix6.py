@@ -132,6 +132,11 @@ def _hostname(state: LegacyState, node: Node) -> None:
         state.hostname = node.words[1]
 
 
+def _domain_name(state: LegacyState, node: Node) -> None:
+    if len(node.words) > 1:
+        state.domain_name = node.words[1]
+
+
 # --- interfaces ------------------------------------------------------------
 
 
@@ -438,8 +443,10 @@ def _isakmp(state: LegacyState, node: Node) -> None:
     elif words[1:2] == ["key"]:
         ios_crypto.read_isakmp_key_words(state, node, 2)
     elif words[1:2] == ["identity"] and len(words) > 2:
+        # `key-id NAME` keeps its name, as the peer looks it up.
+        kept = 4 if words[2] == "key-id" else 3
         state.settings["isakmp_identity"] = Setting(
-            value=words[2], origin=origin
+            value=" ".join([words[2], *node.words[3:kept]]), origin=origin
         )
     elif words[1:2] == ["nat-traversal"]:
         state.settings["nat_traversal"] = Setting(value=True, origin=origin)
@@ -552,6 +559,7 @@ def _sysopt(state: LegacyState, node: Node) -> None:
 
 _READERS: dict[str, Reader] = {
     "hostname": _hostname,
+    "domain-name": _domain_name,
     "access-list": _access_list,
     "access-group": _access_group,
     "route": _route,
