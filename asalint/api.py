@@ -8,7 +8,8 @@ tunnel between two devices in both directions.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from ipaddress import IPv4Address
 
 from asalint.errors import InputError
 from asalint.model import Device
@@ -49,8 +50,20 @@ def load_devices(
     return results  # type: ignore[return-value]
 
 
-def pair(first: Device, second: Device) -> PairResult:
-    """Every tunnel between the two devices, each side initiating."""
+def pair(
+    first: Device,
+    second: Device,
+    nat: Mapping[IPv4Address, IPv4Address] | None = None,
+) -> PairResult:
+    """Every tunnel between the two devices, each side initiating.
+
+    `nat` declares a static (one-to-one) NAT between the devices that
+    neither config holds: each address a device holds on an interface,
+    mapped to the address its peer reaches it at, e.g. `{hq's outside
+    192.168.100.2: 198.51.100.1}`. The peer's `set peer`, tunnel-group
+    and keys must then name the translated address, and NAT-T decides
+    whether ESP crosses; every prediction says it assumes the NAT.
+    """
     from asalint.negotiate import simulate_pair
 
-    return simulate_pair(first, second)
+    return simulate_pair(first, second, nat)

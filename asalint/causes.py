@@ -56,7 +56,9 @@ CAUSES: dict[str, Cause] = {
         Cause("ikev2-identity-mismatch", "ASA123", _E, _P1, None),
         Cause("vpn-tunnel-protocol-excludes", "ASA124", _E, _P1, None),
         Cause("ikev2-no-policy", "ASA125", _E, _T, None),
-        Cause("nat-t-blocked", "ASA126", _W, _P1, "MM_WAIT_MSG6"),
+        # Without NAT-T both phases complete on UDP 500; bare ESP then
+        # fails to cross the NAT: traffic, not phase 1.
+        Cause("nat-t-blocked", "ASA126", _W, _TR, "MM_ACTIVE"),
         Cause("ikev2-ke-retry", "ASA127", _N, _OK, None),
         # An IOS peer whose crypto map asks for Xauth prompts an L2L peer
         # whose key lacks `no-xauth`; the L2L peer never answers.

@@ -6,6 +6,10 @@ failover standby address (which never answers: the active unit holds the
 system addresses), or - when no peer is the other device's but the entry
 protects that device's networks - a wrong address (peer-address-mismatch).
 
+With a NAT between the devices (declared by the caller, since neither
+config shows it), a device is reached at its translated address, and its
+own address behind the NAT reaches nothing (peer-address-mismatch).
+
 Peers that belong to neither device are reported as notes: the far end
 is not the config given. A device that answers through a dynamic map
 entry and has no static entry of its own for the other device gets a
@@ -111,7 +115,7 @@ def _meant_leg(
 def _vpn_addresses(index: DeviceIndex) -> list[tuple[IPv4Address, Interface]]:
     """Addresses of the interfaces a crypto map is bound to."""
     return [
-        (interface.address.ip, interface)
+        (index.translated(interface.address.ip), interface)
         for interface in index.device.interfaces
         if interface.address is not None
         and index.key(interface).lower() in index.crypto_interfaces
@@ -141,13 +145,19 @@ def _legs_to_owned_peers(
     legs = []
     for position, peer in enumerate(entry.peers):
         earlier = entry.peers[:position]
-        owner = there.owner(peer)
+        owner = there.reached(peer)
         if owner is not None:
             legs.append(Leg(here, there, entry, peer, earlier, owner))
         elif peer in there.standby:
             interface = there.standby[peer]
             legs.append(
                 Leg(here, there, entry, peer, earlier, interface, STANDBY)
+            )
+        elif peer in there.seen_as:
+            # The other device's own address, which the NAT between
+            # them hides: nothing answers there.
+            legs.append(
+                Leg(here, there, entry, peer, earlier, fault=MISMATCH)
             )
     return legs
 
@@ -205,7 +215,11 @@ def _strangers(
 
 
 def _belongs_to(peer: IPv4Address, index: DeviceIndex) -> bool:
-    return peer in index.owned or peer in index.standby
+    return (
+        peer in index.owned
+        or peer in index.standby
+        or peer in index.reached_at
+    )
 
 
 def _peer_origin(entry: CryptoMapEntry) -> Origin:
@@ -263,7 +277,7 @@ def _dynamic_leg(leg: Leg) -> Leg | None:
         responder,
         initiator,
         dynamic,
-        address,
+        initiator.translated(address),
         responder_interface=initiator.owner(address),
         initiator_interface=leg.responder_interface,
         version=leg.version,
@@ -271,7 +285,7 @@ def _dynamic_leg(leg: Leg) -> Leg | None:
 
 
 def _has_static_entry_for(here: DeviceIndex, there: DeviceIndex) -> bool:
-    addresses = set(there.owned) | set(there.standby)
+    addresses = set(there.owned) | set(there.standby) | set(there.reached_at)
     return any(peer in addresses for peer in here.entries_by_peer)
 
 

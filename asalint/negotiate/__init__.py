@@ -7,18 +7,32 @@ returns the tunnels in output order with their findings.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from ipaddress import IPv4Address
+
 from asalint.model import Device
 from asalint.results import PairResult
 
 
-def simulate_pair(first: Device, second: Device) -> PairResult:
-    """Every tunnel between `first` and `second`, each side initiating."""
+def simulate_pair(
+    first: Device,
+    second: Device,
+    nat: Mapping[IPv4Address, IPv4Address] | None = None,
+) -> PairResult:
+    """Every tunnel between `first` and `second`, each side initiating.
+
+    `nat` declares a static NAT between them, which neither config
+    shows: an address a device holds -> the address its peer reaches it
+    at (and sees its packets come from).
+    """
     from asalint.negotiate.findings import deduplicate
     from asalint.negotiate.index import DeviceIndex
     from asalint.negotiate.simulate import simulate_leg
     from asalint.pairing import pair_devices
 
-    pairing = pair_devices(DeviceIndex(first, 0), DeviceIndex(second, 1))
+    pairing = pair_devices(
+        DeviceIndex(first, 0, nat), DeviceIndex(second, 1, nat)
+    )
     simulated = []
     for leg in pairing.legs:
         # An ASA entry with both versions falls back to IKEv1 only when

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from ipaddress import IPv4Address
 
-from asalint.negotiate import syntax
+from asalint.negotiate import fixes_identity, syntax
 from asalint.negotiate.phase1 import offers
 from asalint.negotiate.phase2 import responder_map, transforms_of
 from asalint.negotiate.walk import End, Fault, Walk
@@ -278,27 +278,6 @@ def _version(walk: Walk, fault: Fault) -> list[Fix]:
     return _enable(walk, fault)
 
 
-def _aggressive(walk: Walk, fault: Fault) -> list[Fix]:
-    """Main mode on the initiator, or aggressive mode on the responder."""
-    end = walk.initiator
-    name, sequence = _entry_name(end)
-    prefix = (
-        "set ikev1 phase1-mode"
-        if end.device.era.value == "asa-8.4+"
-        else "set phase1-mode"
-    )
-    commands = syntax.unset(end.device, name, sequence, f"{prefix} aggressive")
-    responder = walk.responder
-    return [
-        _fix(end, commands, "use main mode"),
-        _fix(
-            responder,
-            syntax.disable_am_disable(responder.device),
-            "or accept aggressive mode on the responder",
-        ),
-    ]
-
-
 def _policy_mismatch(walk: Walk, fault: Fault) -> list[Fix]:
     end, other = walk.responder, walk.initiator
     commands = _policy_like(end, other)
@@ -340,17 +319,6 @@ def _psk_mismatch(walk: Walk, fault: Fault) -> list[Fix]:
             end,
             syntax.psk(end.device, address),
             "set the same key on both sides",
-        )
-    ]
-
-
-def _identity(walk: Walk, fault: Fault) -> list[Fix]:
-    end = walk.initiator
-    return [
-        _fix(
-            end,
-            syntax.identity_address(end.device),
-            "send the address as identity",
         )
     ]
 
@@ -578,14 +546,14 @@ FIXES: dict[str, Callable[[Walk, Fault], list[Fix]]] = {
     "peer-address-mismatch": _set_peer,
     "peer-is-standby-address": _set_peer,
     "ike-version-mismatch": _version,
-    "aggressive-mode-refused": _aggressive,
+    "aggressive-mode-refused": fixes_identity.aggressive,
     "phase1-policy-mismatch": _policy_mismatch,
     "weak-crypto-refused": _policy_mismatch,
     "no-return-route": _return_route,
     "tunnel-group-missing": _keys_missing,
     "psk-missing": _keys_missing,
     "psk-mismatch": _psk_mismatch,
-    "identity-mismatch": _identity,
+    "identity-mismatch": fixes_identity.identity,
     "xauth-on-l2l-peer": _xauth,
     "no-crypto-map-for-peer": _no_map,
     "crypto-map-order": _order,
@@ -593,11 +561,12 @@ FIXES: dict[str, Callable[[Walk, Fault], list[Fix]]] = {
     "transform-set-mismatch": _transform_mismatch,
     "pfs-mismatch": _pfs,
     "vpn-traffic-blocked": _blocked,
+    "nat-t-blocked": fixes_identity.nat_t,
     "ikev2-no-policy": _v2_policy,
     "ikev2-proposal-mismatch": _v2_policy,
     "ikev2-psk-missing": _keys_missing,
     "ikev2-auth-mismatch": _v2_keys_both,
-    "ikev2-identity-mismatch": _identity,
+    "ikev2-identity-mismatch": fixes_identity.identity,
     "vpn-tunnel-protocol-excludes": _v2_protocols,
     "ts-unacceptable": _proxy,
     "ikev2-child-proposal-mismatch": _v2_child,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from ipaddress import IPv4Address, IPv4Network
@@ -97,12 +98,26 @@ class Routing:
 class DeviceIndex:
     """One device's VPN-relevant facts, keyed for constant-time lookups."""
 
-    def __init__(self, device: Device, position: int) -> None:
+    def __init__(
+        self,
+        device: Device,
+        position: int,
+        nat: Mapping[IPv4Address, IPv4Address] | None = None,
+    ) -> None:
         self.device = device
         self.position = position  # 0: first file of the pair
         self.path = device.path
         self._by_key = _interfaces_by_key(device)
         self.owned = _owned_addresses(device)
+        # A static NAT between the peers, declared by the caller: the
+        # address this device holds -> the one its peer reaches it at.
+        self.seen_as = {
+            real: seen for real, seen in (nat or {}).items()
+            if real in self.owned and seen != real
+        }
+        self.reached_at = {
+            seen: self.owned[real] for real, seen in self.seen_as.items()
+        }
         self.standby = {
             i.standby: i for i in device.interfaces if i.standby is not None
         }
@@ -121,6 +136,19 @@ class DeviceIndex:
         return self.device.interface_key(interface)
 
     def owner(self, address: IPv4Address) -> Interface | None:
+        return self.owned.get(address)
+
+    def translated(self, address: IPv4Address) -> IPv4Address:
+        """The address the peer sees for one this device holds."""
+        return self.seen_as.get(address, address)
+
+    def reached(self, address: IPv4Address) -> Interface | None:
+        """The interface the peer reaches at `address`: one this device
+        holds, unless NAT hides it, or one NAT translates to it."""
+        if address in self.reached_at:
+            return self.reached_at[address]
+        if address in self.seen_as:
+            return None
         return self.owned.get(address)
 
     def bound_interfaces(self, map_name: str) -> list[CryptoMapBinding]:

@@ -119,12 +119,23 @@ def _unresolved(walk: Walk) -> Fault:
 def _peer_mismatch(walk: Walk) -> Fault | None:
     if walk.leg.fault != MISMATCH:
         return None
-    owned = _crypto_addresses(walk)
+    owned = ", ".join(_crypto_addresses(walk)) or "no interface"
+    peer, index = walk.leg.peer, walk.responder.index
+    if peer is not None and peer in index.seen_as:
+        detail = (
+            f"set peer {peer} is {walk.responder.name}'s own address,"
+            " hidden by the NAT between the peers; it is reached at"
+            f" {index.translated(peer)}"
+        )
+    else:
+        detail = (
+            f"set peer {peer} is no address of {walk.responder.name},"
+            f" which terminates VPNs on {owned}"
+        )
     return Fault(
         "peer-address-mismatch",
         INITIATOR,
-        f"set peer {walk.leg.peer} is no address of {walk.responder.name},"
-        f" which terminates VPNs on {', '.join(owned) or 'no interface'}",
+        detail,
         initiator_lines=lines(_peer_line(walk)),
         responder_lines=lines(*_crypto_address_lines(walk)),
     )
@@ -133,7 +144,7 @@ def _peer_mismatch(walk: Walk) -> Fault | None:
 def _crypto_addresses(walk: Walk) -> list[str]:
     index = walk.responder.index
     return [
-        str(interface.address.ip)
+        str(index.translated(interface.address.ip))
         for interface in index.device.interfaces
         if interface.address
         and index.key(interface).lower() in index.crypto_interfaces
@@ -531,7 +542,7 @@ def _key_fault(
     return Fault(
         problem,
         side,
-        f"{walk.end(side).name}: {how}",
+        f"{walk.end(side).name}: {how}{_through_nat(walk, side)}",
         initiator_lines=mine if side == INITIATOR else other,
         responder_lines=mine if side == RESPONDER else other,
         certain=not uncertain,
@@ -540,6 +551,17 @@ def _key_fault(
         " (uncertain)"
         if uncertain
         else None,
+    )
+
+
+def _through_nat(walk: Walk, side: Side) -> str:
+    """Why the key is looked up by an address neither config shows."""
+    other = walk.initiator if side == RESPONDER else walk.responder
+    if other.address not in other.index.reached_at:
+        return ""
+    return (
+        f" ({other.name} arrives as {other.address} through the NAT"
+        " between the peers)"
     )
 
 

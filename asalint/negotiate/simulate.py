@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from ipaddress import IPv4Address
 
 from asalint.negotiate.exchange import ladder, ladder_v2
 from asalint.negotiate.findings import findings_for
@@ -104,13 +105,22 @@ def start(leg: Leg) -> Walk:
     address = source_address(leg.initiator, leg.entry, interface)
     arrival = crypto_interface(leg.responder, leg.responder_interface)
     mode = str(leg.entry.phase1_mode.value or "main").lower()
+    # The initiator's address as the responder sees it: the one its
+    # keys, tunnel-group, `set peer` and return route must name.
+    seen = leg.initiator.translated(address) if address else None
     walk = Walk(
         leg=leg,
-        initiator=End(leg.initiator, leg.entry, interface, address),
+        initiator=End(leg.initiator, leg.entry, interface, seen),
         responder=End(leg.responder, None, arrival, leg.peer),
         mode="aggressive" if mode == "aggressive" else "main",
         version=leg.version,
+        translations=translations(leg, address),
     )
+    for translation in walk.translations:
+        walk.assume(
+            f"{translation} through a NAT between the peers (declared,"
+            " not in the configs)"
+        )
     if leg.fallback:
         walk.assume(FALLBACK)
     if leg.hostname:
@@ -118,6 +128,26 @@ def start(leg: Leg) -> Walk:
             f"set peer {leg.hostname} is taken to resolve to {leg.peer}"
         )
     return walk
+
+
+def translations(leg: Leg, address: IPv4Address | None) -> tuple[str, ...]:
+    """What the declared NAT between the peers changes for this leg."""
+    found = []
+    for index, real in (
+        (leg.initiator, address),
+        (leg.responder, _real_address(leg)),
+    ):
+        if real is not None and index.translated(real) != real:
+            name = index.device.hostname or index.path
+            found.append(f"{name} {real} is seen as {index.translated(real)}")
+    return tuple(found)
+
+
+def _real_address(leg: Leg) -> IPv4Address | None:
+    owner = leg.responder_interface
+    if owner is None or owner.address is None:
+        return None
+    return owner.address.ip
 
 
 def _walk(walk: Walk) -> tuple[list[Step], Fault | None, str | None]:

@@ -90,7 +90,21 @@ def policy(device: Device, priority: int, suite: Suite) -> list[str]:
 # --- keys ------------------------------------------------------------------
 
 
-def tunnel_group(device: Device, peer: IPv4Address) -> list[str]:
+def nat_traversal(device: Device) -> list[str]:
+    """Turn NAT-T on (20 s keepalives, the ASA's default interval)."""
+    if device.era == Era.PIX6:
+        return ["isakmp nat-traversal 20"]
+    if is_ios(device):
+        return ["crypto ipsec nat-transparency udp-encapsulation"]
+    return ["crypto isakmp nat-traversal 20"]
+
+
+def hostname_key(device: Device, name: str) -> list[str]:
+    """IOS: a key for a peer that identifies itself by host name."""
+    return [f"crypto isakmp key {KEY} hostname {name}"]
+
+
+def tunnel_group(device: Device, peer: IPv4Address | str) -> list[str]:
     keyword = (
         "ikev1 pre-shared-key" if device.era == Era.ASA84 else "pre-shared-key"
     )

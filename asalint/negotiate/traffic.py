@@ -1,6 +1,6 @@
 """Step 7: the SAs are up; does traffic flow both ways?
 
-The responder must send its return traffic out of the crypto interface
+ESP must first cross any NAT between the peers (`natt`). The responder must send its return traffic out of the crypto interface
 and leave it untranslated (the initiator's side was checked at the
 trigger), and each side must let the decrypted traffic in: `sysopt
 connection permit-vpn` lets it bypass the interface ACL, otherwise the
@@ -16,6 +16,7 @@ from asalint.addresses import ProxyIdentity, permits
 from asalint.model import Origin
 from asalint.negotiate.index import DEFAULT_L2L
 from asalint.negotiate.nat import evaluate
+from asalint.negotiate.natt import nat_t_fault
 from asalint.negotiate.phase1 import arrival_interfaces
 from asalint.negotiate.routing import (
     arrival,
@@ -35,7 +36,8 @@ DEFAULT_GROUP_POLICY = "DfltGrpPolicy"
 def traffic(walk: Walk) -> Outcome:
     proposal = walk.proposals[0]
     fault = (
-        _return_route(walk, proposal)
+        nat_t_fault(walk)
+        or _return_route(walk, proposal)
         or _return_nat(walk, proposal)
         or _decrypted(walk, RESPONDER, proposal.local, proposal.remote)
         or _decrypted(walk, INITIATOR, proposal.remote, proposal.local)

@@ -89,6 +89,10 @@ class Walk:
     # (dynamic reference, static entry it hides), for the fix
     order: tuple[CryptoMapEntry, CryptoMapEntry] | None = None
     warnings: list[Fault] = field(default_factory=list)
+    # Declared NAT between the peers, one "hq A is seen as B" per
+    # translated side; empty when the peers see each other's own
+    # addresses.
+    translations: tuple[str, ...] = ()
 
     def assume(self, condition: str) -> None:
         """Go on as if something held that the configs cannot show."""
