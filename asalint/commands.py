@@ -12,6 +12,7 @@ commands, when a command actually runs.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -23,8 +24,11 @@ from asalint.cli import report_error, version_line
 from asalint.logsetup import configure_logging
 
 if TYPE_CHECKING:
+    from asalint.config import ConfigFile
     from asalint.model import Device
     from asalint.results import PairResult
+
+log = logging.getLogger(__name__)
 
 OutputFormat = Literal["text", "json", "sarif", "github", "markdown"]
 FailLevel = Literal["note", "warning", "error"]
@@ -54,15 +58,46 @@ OutputOption = Annotated[
     ),
 ]
 FailOnOption = Annotated[
-    FailLevel,
+    FailLevel | None,
     typer.Option(
-        "--fail-on", help="Exit 1 on findings at or above this level."
+        "--fail-on",
+        help="Exit 1 on findings at or above this level [default: the "
+        "configuration's fail-on, else error].",
     ),
 ]
 ExitZeroOption = Annotated[
-    bool,
+    bool | None,
     typer.Option(
-        "--exit-zero", help="Exit 0 even with findings (2 still wins)."
+        "--exit-zero/--no-exit-zero",
+        help="Exit 0 even with findings (2 still wins) [default: the "
+        "configuration's exit-zero].",
+    ),
+]
+ConfigOption = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="Read the configuration from FILE [default: asalint.toml, "
+        ".asalint.toml or [tool.asalint] in pyproject.toml, searched "
+        "upward from the working folder].",
+    ),
+]
+SelectOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--select",
+        metavar="RULES",
+        help="Report only these rules: ids, names, prefixes (ASA1) or "
+        "ALL, comma-separated; replaces the configuration's select.",
+    ),
+]
+IgnoreOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore",
+        metavar="RULES",
+        help="Leave these rules out, on top of the configuration's ignore.",
     ),
 ]
 VerboseOption = Annotated[
@@ -89,8 +124,11 @@ class Report:
 
     output_format: OutputFormat = "text"
     output: str | None = None
-    fail_on: FailLevel = "error"
-    exit_zero: bool = False
+    fail_on: FailLevel | None = None  # None: the configuration decides
+    exit_zero: bool | None = None
+    config: str | None = None  # --config; None: search upward
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
 
 
 def _show_version(value: bool) -> None:
@@ -122,8 +160,11 @@ def pair(
     ],
     output_format: FormatOption = "text",
     output: OutputOption = None,
-    fail_on: FailOnOption = "error",
-    exit_zero: ExitZeroOption = False,
+    fail_on: FailOnOption = None,
+    exit_zero: ExitZeroOption = None,
+    config: ConfigOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = None,
     verbose: VerboseOption = 0,
@@ -133,11 +174,16 @@ def pair(
     from asalint.report.output import check_output_path
 
     configure_logging(verbose)
+    report = Report(
+        output_format, output, fail_on, exit_zero, config,
+        tuple(select or ()), tuple(ignore or ()),
+    )
+    settings = load_settings(report)
     check_output_path(output, [first, second])
     _check_distinct(first, second)
     devices = load_devices([first, second], _cache(no_cache, cache_dir))
     result = api.pair(devices[0], devices[1])
-    finish(result, devices, Report(output_format, output, fail_on, exit_zero))
+    finish(result, devices, report, settings=settings)
 
 
 @app.command()
@@ -148,8 +194,11 @@ def check(
     ] = None,
     output_format: FormatOption = "text",
     output: OutputOption = None,
-    fail_on: FailOnOption = "error",
-    exit_zero: ExitZeroOption = False,
+    fail_on: FailOnOption = None,
+    exit_zero: ExitZeroOption = None,
+    config: ConfigOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = None,
     verbose: VerboseOption = 0,
@@ -159,10 +208,16 @@ def check(
     from asalint.report.output import check_output_path
 
     configure_logging(verbose)
+    report = Report(
+        output_format, output, fail_on, exit_zero, config,
+        tuple(select or ()), tuple(ignore or ()),
+    )
+    settings = load_settings(report)
     files = list(paths or [])
     check_output_path(output, files)
     checked = run_check(
-        files, cache_dir=_cache(no_cache, cache_dir), jobs=None
+        files, cache_dir=_cache(no_cache, cache_dir), jobs=None,
+        suppress=False,  # finish() applies them, as for `pair`
     )
     for error in checked.errors:
         report_error(error)
@@ -170,12 +225,13 @@ def check(
         from asalint.exitcode import INPUT_ERROR
 
         raise typer.Exit(INPUT_ERROR)  # nothing readable to report on
-    report = Report(output_format, output, fail_on, exit_zero)
     finish(
         checked.result,
         list(checked.devices),
         report,
         input_error=bool(checked.errors),
+        settings=settings,
+        single_checks=True,
     )
 
 
@@ -255,30 +311,68 @@ def load_devices(
     return loaded  # type: ignore[return-value]
 
 
+def load_settings(report: Report) -> ConfigFile:
+    """The configuration (`--config`, else the one found upward), with
+    `--select` and `--ignore` on top; a bad one is a UsageError."""
+    from asalint.config import load_config, with_options
+
+    return with_options(
+        load_config(report.config),
+        select=list(report.select),
+        ignore=list(report.ignore),
+    )
+
+
 def finish(
     result: PairResult,
     devices: list[Device],
     report: Report,
     *,
     input_error: bool = False,
+    settings: ConfigFile | None = None,
+    single_checks: bool = False,
 ) -> None:
-    """Render, write to stdout or `-o`, and exit with the run's code.
+    """Select, re-level and silence the findings, render, write to
+    stdout or `-o`, and exit with the run's code.
 
     `input_error`: some file could not be read (already reported); the
     readable ones are still rendered, and the exit code is 2.
+    `single_checks`: the single-config checks ran (`check`), so that a
+    directive for one of their rules can be called unused.
     """
-    from asalint.exitcode import exit_code
+    from asalint.exitcode import DEFAULT_FAIL_ON, exit_code
     from asalint.report.output import write_output
     from asalint.results import Level
 
+    settings = settings or load_settings(report)
+    result = _suppressed(result, devices, settings, single_checks)
     write_output(_render(result, devices, report), report.output)
+
+    config = settings.config
+    exit_zero = report.exit_zero
     code = exit_code(
         [finding.level for finding in result.findings],
-        Level(report.fail_on),
-        exit_zero=report.exit_zero,
+        Level(report.fail_on or config.fail_on or DEFAULT_FAIL_ON),
+        exit_zero=bool(config.exit_zero if exit_zero is None else exit_zero),
         input_error=input_error,
     )
     raise typer.Exit(code)
+
+
+def _suppressed(
+    result: PairResult,
+    devices: list[Device],
+    settings: ConfigFile,
+    single_checks: bool,
+) -> PairResult:
+    from asalint.suppress import apply_suppressions
+
+    applied = apply_suppressions(
+        result.findings, devices, settings,
+        tunnels=result.tunnels, single=single_checks,
+    )
+    log.info("%d findings suppressed", applied.suppressed)
+    return result.model_copy(update={"findings": applied.findings})
 
 
 def _render(result: PairResult, devices: list[Device], report: Report) -> str:
