@@ -285,3 +285,115 @@ def test_pyproject_errors_name_the_tool_table(tmp_path):
 def test_a_missing_explicit_file_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError, match="nope.toml: no such file"):
         load_config(str(tmp_path / "nope.toml"))
+
+
+# --- through the command line ----------------------------------------------------
+
+PAIR = Path(__file__).parents[1] / "fixtures" / "pairs" / "psk-mismatch-84"
+
+
+@pytest.fixture
+def pair_dir(tmp_path, monkeypatch):
+    """psk-mismatch-84 (one ASA105 error in each file) in the working
+    folder."""
+    for side in ("a", "b"):
+        (tmp_path / f"{side}.cfg").write_text(
+            (PAIR / f"{side}.cfg").read_text()
+        )
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _pair_code(*options: str) -> int:
+    from asalint.cli import run
+
+    return run(["pair", "a.cfg", "b.cfg", "--no-cache", *options])
+
+
+@pytest.mark.parametrize(
+    "config, options, code",
+    [
+        ("", (), 1),
+        ('[levels]\npsk-mismatch = "warning"\n', (), 0),
+        ('fail-on = "warning"\n[levels]\nASA105 = "warning"\n', (), 1),
+        (
+            'fail-on = "warning"\n[levels]\nASA105 = "warning"\n',
+            ("--fail-on", "error"),
+            0,
+        ),
+        ("exit-zero = true\n", (), 0),
+        ("exit-zero = true\n", ("--no-exit-zero",), 1),
+        ("", ("--exit-zero",), 0),
+    ],
+)
+def test_levels_fail_on_and_exit_zero_from_the_config(
+    pair_dir, capsys, config, options, code
+):
+    (pair_dir / "asalint.toml").write_text(config)
+
+    assert _pair_code(*options) == code
+
+
+def test_a_config_found_above_applies(pair_dir, capsys, monkeypatch):
+    (pair_dir / "pyproject.toml").write_text(
+        '[tool.asalint]\nignore = ["ASA105"]\n'
+    )
+    (pair_dir / "hq").mkdir()
+    monkeypatch.chdir(pair_dir / "hq")
+    from asalint.cli import run
+
+    code = run(["pair", "../a.cfg", "../b.cfg", "--no-cache"])
+
+    assert code == 0
+
+
+def test_the_config_option_wins_over_the_found_file(pair_dir, capsys):
+    (pair_dir / "asalint.toml").write_text('ignore = ["ASA105"]\n')
+    (pair_dir / "strict.toml").write_text('select = ["ALL"]\n')
+
+    assert _pair_code() == 0
+    assert _pair_code("--config", "strict.toml") == 1
+
+
+@pytest.mark.parametrize(
+    "config, options, line",
+    [
+        (
+            'selcet = ["ASA1"]\n', (),
+            "asalint: asalint.toml: unknown key 'selcet'\n",
+        ),
+        (
+            '[[ignore]]\nrule = "ASA105"\n', (),
+            "asalint: asalint.toml: ignore #1: missing key 'reason'\n",
+        ),
+        (
+            "", ("--select", "ASA1,ASA9999"),
+            "asalint: --select: 'ASA9999' names no rule\n",
+        ),
+        (
+            "", ("--config", "missing.toml"),
+            "asalint: missing.toml: no such file\n",
+        ),
+    ],
+)
+def test_a_bad_config_exits_2_with_one_line(
+    pair_dir, capsys, config, options, line
+):
+    (pair_dir / "asalint.toml").write_text(config)
+
+    code = _pair_code(*options)
+
+    captured = capsys.readouterr()
+    assert (code, captured.err, captured.out) == (2, line, "")
+
+
+def test_check_reads_the_config_too(pair_dir, capsys):
+    from asalint.cli import run
+
+    (pair_dir / "asalint.toml").write_text('select = ["ASA5"]\n')
+    assert run(["check", "a.cfg", "b.cfg", "--no-cache"]) == 1
+
+    (pair_dir / "asalint.toml").write_text(
+        'select = ["ASA5"]\n[[ignore]]\nrule = "ASA507"\nreason = "lab"\n'
+    )
+    assert run(["check", "a.cfg", "b.cfg", "--no-cache"]) == 0

@@ -479,3 +479,129 @@ def _sorted(result: CheckResult, rule: str):
         (f for f in result.findings if f.rule == rule),
         key=lambda f: (f.path, f.line or 0),
     )
+
+
+# --- through the command line ----------------------------------------------------
+
+
+def _cli(args: list[str], capsys) -> tuple[int, dict]:
+    import json
+
+    from asalint.cli import run
+
+    code = run([*args, "--no-cache", "--format", "json"])
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+def _rules(document: dict) -> list[tuple[str, str, int | None]]:
+    return sorted(
+        (f["rule"], Path(f["path"]).name, f["line"])
+        for f in document["findings"]
+    )
+
+
+def test_cli_pair_fails_on_the_key_mismatch(tmp_path, monkeypatch, capsys):
+    _pair(tmp_path)
+    monkeypatch.chdir(tmp_path)
+
+    code, document = _cli(["pair", "a.cfg", "b.cfg"], capsys)
+
+    assert code == 1
+    assert _rules(document) == [
+        ("ASA105", "a.cfg", 88), ("ASA105", "b.cfg", 88),
+    ]
+
+
+def test_cli_silenced_inline_in_both_files(tmp_path, monkeypatch, capsys):
+    for file in _pair(tmp_path):
+        _insert(file, GROUP_LINE, '! asalint: disable=ASA105 reason="new"')
+    monkeypatch.chdir(tmp_path)
+
+    code, document = _cli(["pair", "a.cfg", "b.cfg"], capsys)
+
+    assert (code, _rules(document)) == (0, [])
+
+
+def test_cli_silenced_by_a_durable_ignore(tmp_path, monkeypatch, capsys):
+    _pair(tmp_path)
+    (tmp_path / "asalint.toml").write_text(
+        '[[ignore]]\nrule = "ASA105"\nreason = "keys change on Friday"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+
+    code, document = _cli(["pair", "a.cfg", "b.cfg"], capsys)
+
+    assert (code, _rules(document)) == (0, [])
+
+
+@pytest.mark.parametrize(
+    "option", [["--ignore", "psk-mismatch"], ["--select", "ASA5,ASA2"]]
+)
+def test_cli_silenced_by_select_or_ignore(
+    tmp_path, monkeypatch, capsys, option
+):
+    _pair(tmp_path)
+    monkeypatch.chdir(tmp_path)
+
+    code, document = _cli(["pair", "a.cfg", "b.cfg", *option], capsys)
+
+    assert (code, _rules(document)) == (0, [])
+
+
+def test_cli_an_expired_ignore_fails_again_with_a_note(
+    tmp_path, monkeypatch, capsys
+):
+    _pair(tmp_path)
+    (tmp_path / "asalint.toml").write_text(
+        "# silenced until the key change\n"
+        '[[ignore]]\nrule = "ASA105"\nreason = "keys change on Friday"\n'
+        f"expires = {date.today() - timedelta(days=1)}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+
+    code, document = _cli(["pair", "a.cfg", "b.cfg"], capsys)
+
+    assert code == 1
+    assert _rules(document) == [
+        ("ASA105", "a.cfg", 88), ("ASA105", "b.cfg", 88),
+        ("ASA904", "asalint.toml", 2),
+    ]
+    note = document["findings"][-1]
+    assert (note["level"], note["name"]) == ("note", "unused-suppression")
+
+
+def test_cli_check_reports_a_directive_without_reason(
+    tmp_path, monkeypatch, capsys
+):
+    a, _ = _pair(tmp_path)
+    _insert(a, GROUP_LINE, "! asalint: disable=ASA105,ASA507")
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "a.cfg", "b.cfg", "--select", "ASA903,ASA105,ASA507"]
+
+    code, document = _cli(args, capsys)
+    strict, _ = _cli([*args, "--fail-on", "warning", "--ignore", "ASA5"],
+                     capsys)
+
+    assert _rules(document) == [
+        ("ASA105", "b.cfg", 88), ("ASA507", "b.cfg", 88),
+        ("ASA903", "a.cfg", 87),
+    ]
+    assert (code, strict) == (1, 1)
+
+
+def test_cli_check_with_only_warnings_left_passes_unless_fail_on_warning(
+    tmp_path, monkeypatch, capsys
+):
+    for file in _pair(tmp_path):
+        _insert(file, GROUP_LINE, "! asalint: disable=ASA105,ASA507")
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "a.cfg", "b.cfg", "--select", "ASA1,ASA5,ASA903"]
+
+    code, document = _cli(args, capsys)
+    strict, _ = _cli([*args, "--fail-on", "warning"], capsys)
+
+    assert _rules(document) == [
+        ("ASA903", "a.cfg", 87), ("ASA903", "b.cfg", 87),
+    ]
+    assert (code, strict) == (0, 1)
