@@ -330,6 +330,7 @@ def _context(
     today: date | None,
 ) -> _Context:
     config = loaded.config
+    today = today or date.today()
     return _Context(
         loaded=loaded,
         selected=selection(config),
@@ -338,10 +339,10 @@ def _context(
         durable=tuple(
             (index, entry, rules_named(entry.rule))
             for index, entry in enumerate(config.durable)
-            if not entry.expired(today or date.today())
+            if not entry.expired(today)
         ),
         hostnames={d.path: d.hostname or "" for d in devices},
-        today=today or date.today(),
+        today=today,
     )
 
 
