@@ -20,13 +20,17 @@ show:
     failed_exchange  IKEv2: the exchange that stalled; optional
 
 A top-level `left_out = ["a:outside_map 20"]` names crypto map entries
-for third parties, which belong to no tunnel of the pair.
+for third parties, which belong to no tunnel of the pair. A top-level
+`[nat]` table declares a static NAT between the devices that neither
+config shows (`"192.168.100.2" = "198.51.100.1"`: the address a device
+holds, and the one its peer reaches it at); the pair is simulated with it.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address
 from pathlib import Path
 
 PAIRS = Path(__file__).parents[1] / "fixtures" / "pairs"
@@ -94,6 +98,7 @@ class Pair:
     folder: Path
     tunnels: tuple[ExpectedTunnel, ...]
     left_out: tuple[tuple[str, str], ...]  # (side, "outside_map 20")
+    nat: dict[IPv4Address, IPv4Address] = field(default_factory=dict)
 
     def path(self, side: str) -> str:
         """The path the tests hand to `load_device` for a side."""
@@ -126,7 +131,11 @@ def load_pair(folder: Path) -> Pair:
     left_out = tuple(
         tuple(entry.split(":", 1)) for entry in data.get("left_out", [])
     )
-    return Pair(folder.name, folder, tunnels, left_out)
+    nat = {
+        IPv4Address(held): IPv4Address(seen)
+        for held, seen in data.get("nat", {}).items()
+    }
+    return Pair(folder.name, folder, tunnels, left_out, nat)
 
 
 def all_pairs() -> list[Pair]:
