@@ -559,9 +559,10 @@ def _through_nat(walk: Walk, side: Side) -> str:
     other = walk.initiator if side == RESPONDER else walk.responder
     if other.address not in other.index.reached_at:
         return ""
+    seen = "arrives as" if side == RESPONDER else "is reached at"
     return (
-        f" ({other.name} arrives as {other.address} through the NAT"
-        " between the peers)"
+        f" ({other.name} {seen} {other.address} through the NAT between"
+        " the peers)"
     )
 
 

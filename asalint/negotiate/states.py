@@ -110,6 +110,15 @@ _INFERRED = frozenset(
 )
 
 
+# Every (mode, point) the IKEv1 tables name, in table order.
+IKEV1_POINTS: tuple[tuple[str, str], ...] = tuple(_INITIATOR)
+
+
+def is_inferred(role: str, fam: Family, mode: str, point: str) -> bool:
+    """Is the state `role` shows at this point only inferred?"""
+    return (role, fam, mode, point) in _INFERRED
+
+
 def _pick(row: tuple[str, str], fam: Family) -> str:
     return row[0] if fam == Family.ASA else row[1]
 
