@@ -271,3 +271,74 @@ def test_isakmp_profile_initiates_aggressive_mode(tmp_path):
 
     assert tunnel.mode == "aggressive"
     assert states(tunnel) == ("QM_IDLE", "AM_ACTIVE", "established", None)
+
+
+# --- fixes, in the syntax of the side that asked -------------------------------
+
+
+def test_ios_fixes_undo_the_isakmp_peer_policy(tmp_path):
+    branch = add(
+        BRANCH_IOS, "crypto isakmp key Example-Key-1", *IOS_AGGRESSIVE_PEER
+    )
+
+    tunnel = direction(simulate(tmp_path, HQ, branch), "b")
+
+    assert [fix.commands for fix in tunnel.fixes] == [
+        (
+            "crypto isakmp peer address 198.51.100.1",
+            " no set aggressive-mode client-endpoint",
+        ),
+        (
+            "tunnel-group branch-rtr.example.net type ipsec-l2l",
+            "tunnel-group branch-rtr.example.net ipsec-attributes",
+            " ikev1 pre-shared-key <key>",
+        ),
+    ]
+    assert [fix.path.rsplit("/", 1)[-1] for fix in tunnel.fixes] == [
+        "b.cfg",
+        "a.cfg",
+    ]
+
+
+def test_ios_aggressive_refused_fix_keys_the_address_instead(tmp_path):
+    branch = add(
+        BRANCH_IOS, "crypto isakmp key Example-Key-1", *IOS_AGGRESSIVE_PEER
+    )
+    hq = add(HQ, "crypto ikev1 enable outside", "crypto ikev1 am-disable")
+
+    tunnel = direction(simulate(tmp_path, hq, branch), "b")
+
+    assert states(tunnel)[3] == "aggressive-mode-refused"
+    assert [fix.commands for fix in tunnel.fixes] == [
+        (
+            "no crypto isakmp peer address 198.51.100.1",
+            "crypto isakmp key <key> address 198.51.100.1",
+        ),
+        ("no crypto ikev1 am-disable",),
+    ]
+
+
+def test_profile_identity_fix_goes_to_the_profile(tmp_path):
+    branch = add(
+        BRANCH_IOS,
+        "crypto isakmp key Example-Key-1",
+        "crypto isakmp profile HQ",
+        " match identity address 198.51.100.1 255.255.255.255",
+        " self-identity fqdn",
+    )
+    branch = add(
+        branch, " set transform-set AES256-SHA", " set isakmp-profile HQ"
+    )
+
+    tunnel = direction(simulate(tmp_path, HQ, branch), "b")
+
+    assert states(tunnel) == (
+        "MM_KEY_EXCH",
+        "MM_WAIT_MSG5",
+        "phase1",
+        "identity-mismatch",
+    )
+    assert tunnel.fixes[0].commands == (
+        "crypto isakmp profile HQ",
+        " self-identity address",
+    )

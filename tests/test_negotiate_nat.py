@@ -15,10 +15,13 @@ from pathlib import Path
 from builders import (
     BRANCH,
     BRANCH_IOS,
+    BRANCH_PIX6,
     HQ,
     add,
     direction,
     edit,
+    hq_group5,
+    ikev2,
     line_of,
     rules_at,
     states,
@@ -189,3 +192,47 @@ def test_a_mapping_for_an_address_neither_holds_changes_nothing(tmp_path):
         tunnel = direction(result, side)
         assert states(tunnel)[2] == "established"
         assert tunnel.predicted.certain
+
+
+def test_pix6_behind_nat_has_nat_t_off_by_default(tmp_path):
+    pix = edit(
+        BRANCH_PIX6,
+        "ip address outside",
+        "ip address outside 192.168.200.2 255.255.255.0",
+    ).replace(
+        "route outside 0.0.0.0 0.0.0.0 203.0.113.254 1",
+        "route outside 0.0.0.0 0.0.0.0 192.168.200.1 1",
+    )
+    nat = {IPv4Address("192.168.200.2"): IPv4Address("203.0.113.2")}
+
+    result = simulate(tmp_path, hq_group5(), pix, nat=nat)
+
+    tunnel = direction(result, "a")
+    assert states(tunnel) == (
+        "MM_ACTIVE",
+        "QM_IDLE",
+        "traffic",
+        "nat-t-blocked",
+    )
+    assert tunnel.predicted.cause_side.value == "responder"
+    # No line turns it off: the finding sits on the PIX's outside address.
+    assert ("b.cfg", line_of(pix, "ip address outside")) in rules_at(
+        result, "ASA126"
+    )
+    assert tunnel.fixes[0].commands == ("isakmp nat-traversal 20",)
+
+
+def test_ikev2_floats_to_4500_whatever_the_nat_t_setting(tmp_path):
+    hq = add(
+        ikev2(HQ_BEHIND),
+        "crypto ikev2 enable outside",
+        "no crypto isakmp nat-traversal",
+    )
+
+    result = simulate(tmp_path, hq, ikev2(BRANCH))
+
+    for side in ("a", "b"):
+        tunnel = direction(result, side)
+        assert tunnel.ike_version == 2
+        assert states(tunnel) == ("READY", "READY", "established", None)
+        assert "UDP 4500" in _conditions(tunnel)

@@ -1,9 +1,8 @@
 """Fixes for aggressive mode, ISAKMP identities and NAT-T.
 
 IOS asks for aggressive mode and names its identity outside the crypto
-map (`crypto isakmp peer`, an ISAKMP profile), so undoing it is undone
-where it was asked for; the line that did so is the entry's
-`phase1-mode` or `identity` origin.
+map (`crypto isakmp peer`, an ISAKMP profile), so the fix goes where it
+was asked for: the entry's `phase1-mode` or `identity` origin says which.
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ def main_mode(end: End) -> list[str]:
     assert entry is not None
     device = end.device
     if syntax.is_ios(device):
-        return _undo_ios(entry, entry.phase1_mode.origin, "initiate mode")
+        return _ios_main_mode(device, entry)
     prefix = "set ikev1 phase1-mode" if _modern(device) else "set phase1-mode"
     return syntax.unset(
         device, entry.map, entry.sequence, f"{prefix} aggressive"
@@ -50,20 +49,26 @@ def _modern(device: Device) -> bool:
     return device.era.value == "asa-8.4+"
 
 
-def _undo_ios(
-    entry: CryptoMapEntry, origin: Origin | None, profile_line: str
-) -> list[str]:
-    """Undo what a `crypto isakmp peer` or profile line asked for."""
-    text = origin.text.strip() if origin else ""
-    if text.startswith("set aggressive-mode") and entry.peers:
-        return [f"no crypto isakmp peer address {entry.peers[0]}"]
+def _ios_main_mode(device: Device, entry: CryptoMapEntry) -> list[str]:
+    """Drop the `crypto isakmp peer` policy, whose password was the key,
+    for a key by address; or the profile's `initiate mode aggressive`."""
+    if _from_isakmp_peer(entry.phase1_mode.origin) and entry.peers:
+        peer = entry.peers[0]
+        return [
+            f"no crypto isakmp peer address {peer}",
+            *syntax.peer_key(device, peer),
+        ]
     if entry.isakmp_profile:
-        undo = {
-            "initiate mode": " no initiate mode aggressive",
-            "self-identity": " self-identity address",
-        }[profile_line]
-        return [f"crypto isakmp profile {entry.isakmp_profile}", undo]
+        return [
+            f"crypto isakmp profile {entry.isakmp_profile}",
+            " no initiate mode aggressive",
+        ]
     return []
+
+
+def _from_isakmp_peer(origin: Origin | None) -> bool:
+    text = origin.text.strip() if origin else ""
+    return text.startswith("set aggressive-mode")
 
 
 def identity(walk: Walk, fault: Fault) -> list[Fix]:
@@ -76,11 +81,23 @@ def identity(walk: Walk, fault: Fault) -> list[Fix]:
 
 
 def address_identity(end: End) -> list[str]:
+    """The global identity command, or, where an IOS entry names its own
+    identity, undo that (the router then sends its address)."""
     entry = end.entry
     local = entry.local_identity if entry else None
-    if entry is not None and local is not None:
-        return _undo_ios(entry, local.origin, "self-identity")
-    return syntax.identity_address(end.device)
+    if entry is None or local is None:
+        return syntax.identity_address(end.device)
+    if _from_isakmp_peer(local.origin) and entry.peers:
+        return [
+            f"crypto isakmp peer address {entry.peers[0]}",
+            " no set aggressive-mode client-endpoint",
+        ]
+    if entry.isakmp_profile:
+        return [
+            f"crypto isakmp profile {entry.isakmp_profile}",
+            " self-identity address",
+        ]
+    return []
 
 
 def _name_a_key(walk: Walk) -> list[Fix]:
