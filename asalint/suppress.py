@@ -300,20 +300,25 @@ def apply_suppressions(
     *,
     tunnels: Iterable[Tunnel] = (),
     single: bool = True,
+    targets: Iterable[str] | None = None,
     sources: Mapping[str, SourceText] | None = None,
     today: date | None = None,
 ) -> Suppression:
     """Select, re-level and silence `findings` of a run over `devices`.
 
     `tunnels` and `single` say what ran (the simulated pairs; the
-    single-config checks), so that a directive for a rule that could not
-    fire in this run is not called unused. Directives come from
-    `sources` when given, else from each device's file.
+    single-config checks on each target), so that a directive for a rule
+    that could not fire in this run is not called unused. `targets` are
+    the files the user asked about (None: every device); directives in
+    the others (peers read to simulate a tunnel) are applied but never
+    reported on. Directives come from `sources` when given, else from
+    each device's file.
     """
     context = _context(devices, loaded or ConfigFile(), sources, today)
     kept, silenced = _sift(findings, context)
 
-    ran = _Ran(_paired(tunnels), {d.path for d in devices} if single else set())
+    asked = _asked(devices, targets)
+    ran = _Ran(_paired(tunnels), asked if single else set(), asked)
     raised = list(_about_directives(context, silenced, ran))
     raised += _expired_notes(context, kept)
     new, silenced_new = _sift(raised, context)
@@ -452,6 +457,19 @@ class _Ran:
 
     paired: set[str]
     checked: set[str]
+    asked: set[str]  # directives elsewhere are not reported on
+
+
+def _asked(
+    devices: Sequence[Device], targets: Iterable[str] | None
+) -> set[str]:
+    paths = {device.path for device in devices}
+    if targets is None:
+        return paths
+    # The same file may be spelt `./hq.cfg` on the command line and
+    # `hq.cfg` in the device.
+    wanted = {os.path.abspath(target) for target in targets}
+    return {path for path in paths if os.path.abspath(path) in wanted}
 
 
 def _paired(tunnels: Iterable[Tunnel]) -> set[str]:
@@ -472,6 +490,8 @@ def _about_directives(
             used.setdefault(index, set()).add(finding.rule)
 
     for index, (directive, _) in enumerate(context.directives):
+        if directive.path not in ran.asked:
+            continue
         host = context.hostnames.get(directive.path, "")
         if directive.problem:
             yield _unused(directive, f"not read: {directive.problem}", host)

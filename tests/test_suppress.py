@@ -239,6 +239,24 @@ def test_a_combining_caller_applies_the_directives_once(tmp_path):
     assert [f.rule for f in once.new] == []
 
 
+def test_directives_in_a_peer_read_for_its_tunnel_are_not_reported(
+    tmp_path, monkeypatch
+):
+    a, b = _pair(tmp_path)
+    _insert(b, GROUP_LINE, "! asalint: disable=ASA105,ASA9999")
+    raw = run_check([str(a), str(b)], suppress=False)
+    monkeypatch.chdir(tmp_path)
+
+    # The user asked about a.cfg; b.cfg was read as its peer.
+    applied = apply_suppressions(
+        raw.findings, raw.devices, tunnels=raw.tunnels, targets=["./a.cfg"],
+    )
+
+    assert [(Path(f.path).name, f.rule) for f in applied.kept
+            if f.rule == "ASA105"] == [("a.cfg", "ASA105")]
+    assert applied.new == ()
+
+
 # --- durable ignores ------------------------------------------------------------
 
 
