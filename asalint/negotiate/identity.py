@@ -95,7 +95,8 @@ def key_by_identity(
     by_address = key_for(index, address)
     if not identity.named:
         return by_address
-    if family(index.device) == Family.ASA:
+    asa = family(index.device) == Family.ASA
+    if asa:
         found = _group_by_name(index, identity)
     else:
         found = _hostname_key(index, identity)
@@ -103,11 +104,12 @@ def key_by_identity(
         return found
     if by_address.problem is not None:
         return by_address
+    missing = "tunnel-group named" if asa else "key for host name"
     return KeyChoice(
         None,
         by_address.origin,
-        f"no tunnel-group or key named {identity.value}; the one for"
-        f" {address} is not looked at in aggressive mode",
+        f"no {missing} {identity.value}; the one for {address} is not"
+        " looked at in aggressive mode",
         IDENTITY_MISMATCH,
     )
 
