@@ -10,9 +10,10 @@ responder then refuses it is not documented (step 5, uncertain).
 Aggressive mode: the first message carries the identity in clear, and the
 responder looks the key up by it. The ASA matches the tunnel-group name
 against the IKE identity first (an address, a host name or a key-id);
-the address is the fallback only for main mode. IOS takes the key
-configured for that host name (`crypto isakmp key K hostname H`, or a
-keyring's `pre-shared-key hostname H key K`).
+IOS takes the key configured for that host name (`crypto isakmp key K
+hostname H`, or a keyring's `pre-shared-key hostname H key K`). Whether
+either falls back to the address when the name finds nothing is not
+documented: the simulation says it does not, and marks that uncertain.
 """
 
 from __future__ import annotations
