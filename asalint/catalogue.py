@@ -24,6 +24,7 @@ from asalint.causes import (
     CAUSES,
     NOT_MODELLED,
     PEER_NOT_IN_PAIR,
+    PEER_NOT_POINTING_BACK,
     SUPPRESSION_WITHOUT_REASON,
     UNREADABLE_LINE,
     UNUSED_SUPPRESSION,
@@ -38,8 +39,11 @@ ID_PATTERN = re.compile(r"^ASA[1-9]\d{2}$")
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Rules that no pair cause and no single-config check produce: the pair
-# simulation reports a peer that belongs to no device given.
-PAIR_ONLY_RULES = {PEER_NOT_IN_PAIR[0]: PEER_NOT_IN_PAIR}
+# simulation reports a peer that belongs to no device given, the
+# repository index a peer whose config names nothing of the device.
+PAIR_ONLY_RULES = {
+    rule[0]: rule for rule in (PEER_NOT_IN_PAIR, PEER_NOT_POINTING_BACK)
+}
 INPUT_RULES = {
     rule[0]: rule
     for rule in (

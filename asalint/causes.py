@@ -93,6 +93,8 @@ CAUSES: dict[str, Cause] = {
 # Findings that carry no cause tag (hygiene, input); the catalogue
 # describes them like the others.
 PEER_NOT_IN_PAIR = ("ASA404", "peer-not-in-pair", Level.NOTE)
+# The repository index: a peer whose config names nothing of this one.
+PEER_NOT_POINTING_BACK = ("ASA407", "peer-not-pointing-back", Level.WARNING)
 UNREADABLE_LINE = ("ASA901", "unreadable-line", Level.WARNING)
 NOT_MODELLED = ("ASA902", "not-modelled", Level.NOTE)
 # Findings about `asalint:` suppression directives (asalint.suppress).
