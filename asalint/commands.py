@@ -203,9 +203,14 @@ def check(
     cache_dir: CacheDirOption = None,
     verbose: VerboseOption = 0,
 ) -> None:
-    """Check each file, and every tunnel whose both ends are given."""
-    from asalint.commands_check import run_check
+    """Check each file and its tunnels; with no file, the repository.
+
+    A file's peers are found in the repository (asalint.toml's pairs and
+    peers, then interface addresses) and read from disk, so a pre-commit
+    hook given the changed files sees the tunnels they touch.
+    """
     from asalint.report.output import check_output_path
+    from asalint.repository.check import check_paths
 
     configure_logging(verbose)
     report = Report(
@@ -215,9 +220,9 @@ def check(
     settings = load_settings(report)
     files = list(paths or [])
     check_output_path(output, files)
-    checked = run_check(
-        files, cache_dir=_cache(no_cache, cache_dir), jobs=None,
-        suppress=False,  # finish() applies them, as for `pair`
+    checked = check_paths(
+        files, config=settings, cache_dir=_cache(no_cache, cache_dir),
+        jobs=None, suppress=False,  # finish() applies them, as for `pair`
     )
     for error in checked.errors:
         report_error(error)

@@ -59,6 +59,7 @@ def run_check(
     as a directive is unused only if no run used it.
     """
     from asalint.checks import run_checks
+    from asalint.repository.check import back_references
     from asalint.suppress import apply_suppressions
 
     devices, errors = _load(paths, cache_dir, jobs)
@@ -68,6 +69,7 @@ def run_check(
 
     tunnels, pair_findings = _pairs(devices)
     findings = _merge(_known_peers(pair_findings, devices), single)
+    findings += back_references([device.path for device in devices])
     suppressed = 0
     if suppress:
         kept = apply_suppressions(findings, devices, config, tunnels=tunnels)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from asalint import api
+from asalint.config import load_config
 from asalint.errors import InputError, UsageError
 from asalint.repository import (
     PairSetting,
@@ -36,6 +37,7 @@ from asalint.repository import (
     scan_text,
 )
 from asalint.repository import index as index_module
+from asalint.repository.check import check_paths, simulate, vpn_address
 
 REPO = Path(__file__).parents[1]
 FIXTURES = REPO / "fixtures"
@@ -461,3 +463,168 @@ def test_a_damaged_index_record_discards_the_cache(tmp_path, damage):
     damage(document["records"])
     index_file.write_text(json.dumps(document))
     assert index_module._read_cache(cache) == {}
+
+
+# --- NAT in front of a device ----------------------------------------------------
+
+
+def test_the_vpn_address_is_where_the_map_is_bound_or_local_address():
+    dc = api.load_device(str(TEST_REPO / DC))
+    assert vpn_address(dc) == IPv4Address("172.31.0.2")
+    rtr = api.load_device(str(TEST_REPO / BRANCH2))
+    assert vpn_address(rtr) == IPv4Address("203.0.113.18")
+
+
+def test_the_nat_pair_is_simulated_as_established_but_uncertain():
+    devices = {
+        HQ: api.load_device(str(TEST_REPO / HQ)),
+        DC: api.load_device(str(TEST_REPO / DC)),
+    }
+    plan = TunnelPlan(HQ, DC, ((DC, IPv4Address("192.0.2.10")),))
+    result = simulate(plan, devices)
+    assert {t.predicted.stage.value for t in result.tunnels} == {
+        "established"
+    }
+    for tunnel in result.tunnels:
+        assert not tunnel.predicted.certain
+        assert any("172.31.0.2 is seen as 192.0.2.10" in c
+                   for c in tunnel.predicted.conditions)
+    # Without the NAT address, hq's peer is nobody's and dc's tunnel-group
+    # never matches: the simulation would stall.
+    bare = api.pair(devices[HQ], devices[DC])
+    assert {t.predicted.stage.value for t in bare.tunnels} != {"established"}
+
+
+# --- `check` over the test repository ---------------------------------------------
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = committed_copy(TEST_REPO, tmp_path / "repo")
+    monkeypatch.chdir(root)
+    return root
+
+
+def findings_of(result, *rules):
+    return sorted(
+        (f.rule, f.path, f.line) for f in result.findings
+        if not rules or f.rule in rules
+    )
+
+
+def directions(result):
+    return sorted(
+        (t.initiator, t.responder, t.predicted.stage.value,
+         t.predicted.cause or "none")
+        for t in result.tunnels
+    )
+
+
+def test_check_with_no_path_finds_every_tunnel_in_the_repository(repo):
+    result = check_paths([], config=load_config())
+    assert not result.errors
+    assert sorted(d.path for d in result.devices) == [
+        BRANCH1, BRANCH2, BRANCH3, DC, HQ,
+    ]
+    assert directions(result) == [
+        (BRANCH1, HQ, "established", "psk-unverifiable"),
+        (BRANCH2, HQ, "established", "psk-unverifiable"),
+        (BRANCH3, HQ, "phase1", "tunnel-group-missing"),
+        (DC, HQ, "established", "psk-unverifiable"),
+        (HQ, BRANCH1, "established", "psk-unverifiable"),
+        (HQ, BRANCH2, "established", "psk-unverifiable"),
+        (HQ, DC, "established", "psk-unverifiable"),
+    ]
+    # The one-sided branch, its consequence on hq, and the unknown peer of
+    # branch1; the partner marked external gives nothing.
+    assert findings_of(result, "ASA407", "ASA103", "ASA404") == [
+        ("ASA103", HQ, 12),
+        ("ASA404", BRANCH1, 36),
+        ("ASA407", BRANCH3, 29),
+    ]
+    states = {(t.initiator, t.predicted.initiator_state,
+               t.predicted.responder_state) for t in result.tunnels}
+    assert (BRANCH3, "MM_WAIT_MSG4", "MM_WAIT_MSG3") in states
+
+
+def test_check_of_one_file_reads_its_peer_from_disk(repo):
+    result = check_paths([BRANCH1], config=load_config())
+    assert sorted(d.path for d in result.devices) == [BRANCH1, HQ]
+    assert directions(result) == [
+        (BRANCH1, HQ, "established", "psk-unverifiable"),
+        (HQ, BRANCH1, "established", "psk-unverifiable"),
+    ]
+    # hq's single-config findings are not this run's business; its side
+    # of the tunnel is.
+    assert {f.path for f in result.findings} == {BRANCH1, HQ}
+    assert all(f.rule in ("ASA106", "ASA114") for f in result.findings
+               if f.path == HQ)
+
+
+def test_check_from_a_subfolder_shows_paths_relative_to_it(repo,
+                                                           monkeypatch):
+    monkeypatch.chdir(repo / "configs")
+    result = check_paths(["dc-fw.cfg"], config=load_config())
+    assert sorted(d.path for d in result.devices) == ["dc-fw.cfg",
+                                                      "hq-fw.cfg"]
+    assert all(not t.predicted.certain for t in result.tunnels)
+
+
+def test_a_folder_is_checked_with_its_peers_elsewhere(repo):
+    os.mkdir("configs/sites")
+    git(repo, "mv", BRANCH3, "configs/sites/branch3-fw.cfg")
+    result = check_paths(["configs/sites"], config=load_config())
+    assert findings_of(result, "ASA407", "ASA103") == [
+        ("ASA103", HQ, 12),
+        ("ASA407", "configs/sites/branch3-fw.cfg", 29),
+    ]
+
+
+def test_an_excluded_file_given_by_name_is_not_checked(repo):
+    result = check_paths(["configs/archive/hq-fw-2019.cfg"],
+                         config=load_config())
+    assert result.devices == () and result.findings == ()
+
+
+def test_another_vendors_config_given_by_name_is_an_input_error(repo):
+    result = check_paths([JUNIPER], config=load_config())
+    assert [e.path for e in result.errors] == [JUNIPER]
+    assert "Juniper" in result.errors[0].problem
+
+
+def test_without_the_exclude_the_old_copy_holds_hq_address_too(
+    repo, caplog
+):
+    toml = repo / "asalint.toml"
+    toml.write_text(toml.read_text().replace(
+        'exclude = ["configs/archive/**"]', ""
+    ))
+    caplog.set_level("INFO", logger="asalint")
+    result = check_paths([BRANCH1], config=load_config())
+    # Both copies name branch1, so both are simulated with it; which of
+    # them branch1's peer 198.51.100.1 is, no address can tell.
+    assert {t.responder for t in result.tunnels} == {
+        HQ, "configs/archive/hq-fw-2019.cfg", BRANCH1,
+    }
+    assert "198.51.100.1 is held by 2 configs" in caplog.text
+
+
+def test_the_repository_check_gives_valid_sarif(repo):
+    from test_report_sarif import validated
+
+    from asalint.report.sarif import render_sarif
+
+    result = check_paths([], config=load_config())
+    document = validated(json.loads(
+        render_sarif(result.result, list(result.devices), root=repo)
+    ))
+    located = {
+        (r["ruleId"],
+         r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+         r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        for r in document["runs"][0]["results"]
+    }
+    assert ("ASA407", BRANCH3, 29) in located
+    assert ("ASA404", BRANCH1, 36) in located

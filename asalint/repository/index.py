@@ -155,9 +155,13 @@ class RepositoryIndex:
         root: Path,
         records: Iterable[ScanRecord],
         settings: RepositorySettings | None = None,
+        prefer: Iterable[str] = (),
     ) -> None:
         self.root = root
         self.settings = settings or RepositorySettings()
+        # Files given together: a peer address one of them holds is
+        # theirs, whatever other configs of the repository hold it too.
+        self.prefer = frozenset(prefer)
         everything = list(records)
         self.records = {r.path: r for r in everything if r.platform}
         self.skipped = {r.path: r.skipped or "" for r in everything
@@ -177,13 +181,19 @@ class RepositoryIndex:
     def holders(self, address: IPv4Address) -> list[tuple[str, Owned]]:
         return self._holders.get(address, [])
 
-    def owner(self, address: IPv4Address) -> str | None:
-        """The one config an address belongs to, by asalint.toml first."""
+    def owner(
+        self, address: IPv4Address, preferring: bool = False
+    ) -> str | None:
+        """The one config an address belongs to, by asalint.toml first;
+        `preferring`: among the files given together, if one holds it."""
         if address in self.aliases:
             return self.aliases[address]
         if address in self.external:
             return None
         paths = {path for path, _ in self.holders(address)}
+        given = paths & self.prefer if preferring else set()
+        if len(given) == 1:
+            return given.pop()
         return paths.pop() if len(paths) == 1 else None
 
     def addresses_of(self, path: str) -> set[IPv4Address]:
@@ -272,7 +282,7 @@ class RepositoryIndex:
     def _find_links(self, path: str) -> Iterator[Link]:
         for reference in self.records[path].peers:
             address = reference.address
-            owner = self.owner(address)
+            owner = self.owner(address, path in self.prefer)
             self._log_ambiguous(path, address, owner)
             if not reference.host or owner in (None, path):
                 continue
@@ -389,6 +399,7 @@ def build_index(
     *,
     cache_dir: str | os.PathLike | None = None,
     names: Sequence[str] | None = None,
+    prefer: Iterable[str] = (),
 ) -> RepositoryIndex:
     """Scan the configs under `root` (or only `names`, relative to it).
 
@@ -407,7 +418,7 @@ def build_index(
         _write_cache(Path(cache_dir), found)
     records = [record for record, _ in found.values()]
     _log_skipped(records)
-    return RepositoryIndex(root, records, settings)
+    return RepositoryIndex(root, records, settings, prefer)
 
 
 def _record(
