@@ -156,8 +156,18 @@ def root(
 def pair(
     first: Annotated[str, typer.Argument(metavar="A", help="A config file.")],
     second: Annotated[
-        str, typer.Argument(metavar="B", help="Its peer's config file.")
-    ],
+        str | None,
+        typer.Argument(metavar="[B]", help="Its peer's config file."),
+    ] = None,
+    peer: Annotated[
+        str | None,
+        typer.Option(
+            "--peer",
+            metavar="PROFILE",
+            help="Instead of B: a TOML peer profile, the parameters a "
+            "partner whose config you do not hold agreed to.",
+        ),
+    ] = None,
     output_format: FormatOption = "text",
     output: OutputOption = None,
     fail_on: FailOnOption = None,
@@ -169,7 +179,8 @@ def pair(
     cache_dir: CacheDirOption = None,
     verbose: VerboseOption = 0,
 ) -> None:
-    """Every tunnel between A and B, each side initiating."""
+    """Every tunnel between A and B (or a peer profile), each side
+    initiating."""
     from asalint import api
     from asalint.report.output import check_output_path
 
@@ -179,11 +190,35 @@ def pair(
         tuple(select or ()), tuple(ignore or ()),
     )
     settings = load_settings(report)
+    if second is None or peer is not None:
+        _pair_with_profile(first, second, peer, report, settings,
+                           _cache(no_cache, cache_dir))
     check_output_path(output, [first, second])
     _check_distinct(first, second)
     devices = load_devices([first, second], _cache(no_cache, cache_dir))
     result = api.pair(devices[0], devices[1])
     finish(result, devices, report, settings=settings)
+
+
+def _pair_with_profile(
+    first: str,
+    second: str | None,
+    profile: str | None,
+    report: Report,
+    settings: ConfigFile,
+    cache_dir: str | None,
+) -> None:
+    from asalint.errors import UsageError
+    from asalint.peer_profile import pair_with_profile
+    from asalint.report.output import check_output_path
+
+    if (second is None) == (profile is None):
+        raise UsageError("give the peer's config B or --peer PROFILE")
+    assert profile is not None
+    check_output_path(report.output, [first, profile])
+    devices = load_devices([first], cache_dir)
+    result, partner = pair_with_profile(devices[0], profile)
+    finish(result, [*devices, partner], report, settings=settings)
 
 
 @app.command()

@@ -314,3 +314,64 @@ def test_not_toml_and_no_file_are_usage_errors(tmp_path):
         load_profile(str(write(tmp_path, "address = \n")))
     with pytest.raises(UsageError, match="no such file"):
         load_profile(str(tmp_path / "missing.toml"))
+
+
+# --- asalint pair A --peer PROFILE --------------------------------------------------
+
+
+def test_pair_with_a_peer_profile_through_the_command_line(capsys):
+    import json
+
+    from asalint.cli import run
+
+    code = run(["pair", str(HQ), "--peer", str(AWS), "-f", "json",
+                "--no-cache"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 1  # the PFS the partner requires is an error
+    assert [d["path"] for d in document["devices"]] == [str(HQ), str(AWS)]
+    assert [d["hostname"] for d in document["devices"]] == ["hq-fw",
+                                                            "aws-vgw"]
+    assert ("ASA202", str(AWS), line_of(AWS, "pfs = 14")) in {
+        (f["rule"], f["path"], f["line"]) for f in document["findings"]
+    }
+
+
+def test_pair_with_a_peer_profile_gives_valid_sarif(capsys):
+    import json
+
+    from test_report_sarif import validated
+
+    from asalint.cli import run
+
+    assert run(["pair", str(HQ), "--peer", str(AZURE), "-f", "sarif",
+                "--no-cache"]) == 1
+    document = validated(json.loads(capsys.readouterr().out))
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in document["runs"][0]["results"]
+    }
+    assert "fixtures/profiles/azure-style.toml" in uris
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["pair", str(HQ)], "give the peer's config B or --peer PROFILE"),
+    (["pair", str(HQ), str(HQ), "--peer", str(AWS)],
+     "give the peer's config B or --peer PROFILE"),
+])
+def test_pair_needs_exactly_one_peer(argv, message, capsys):
+    from asalint.cli import run
+
+    assert run(argv) == 2
+    assert capsys.readouterr().err == f"asalint: {message}\n"
+
+
+def test_a_bad_profile_on_the_command_line_exits_2_in_one_line(
+    tmp_path, capsys
+):
+    from asalint.cli import run
+
+    path = write(tmp_path, AGREED.replace("group = 14", "group = 13"))
+    assert run(["pair", str(HQ), "--peer", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"asalint: {path}: phase1 #1.group: unknown DH")
+    assert err.count("\n") == 1
