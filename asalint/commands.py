@@ -154,10 +154,11 @@ def root(
 
 @app.command()
 def pair(
+    context: typer.Context,
     first: Annotated[str, typer.Argument(metavar="A", help="A config file.")],
     second: Annotated[
         str | None,
-        typer.Argument(metavar="[B]", help="Its peer's config file."),
+        typer.Argument(metavar="B", help="Its peer's config file."),
     ] = None,
     peer: Annotated[
         str | None,
@@ -191,7 +192,7 @@ def pair(
     )
     settings = load_settings(report)
     if second is None or peer is not None:
-        _pair_with_profile(first, second, peer, report, settings,
+        _pair_with_profile(context, first, second, peer, report, settings,
                            _cache(no_cache, cache_dir))
     check_output_path(output, [first, second])
     _check_distinct(first, second)
@@ -201,6 +202,7 @@ def pair(
 
 
 def _pair_with_profile(
+    context: typer.Context,
     first: str,
     second: str | None,
     profile: str | None,
@@ -208,12 +210,15 @@ def _pair_with_profile(
     settings: ConfigFile,
     cache_dir: str | None,
 ) -> None:
-    from asalint.errors import UsageError
     from asalint.peer_profile import pair_with_profile
     from asalint.report.output import check_output_path
 
     if (second is None) == (profile is None):
-        raise UsageError("give the peer's config B or --peer PROFILE")
+        raise typer.BadParameter(
+            "give the peer's config B or --peer PROFILE",
+            ctx=context,
+            param_hint="'B' / '--peer'",
+        )
     assert profile is not None
     check_output_path(report.output, [first, profile])
     devices = load_devices([first], cache_dir)
