@@ -156,6 +156,11 @@ SECRET_HINTS = (
     "key", "pass", "secret", "community", "-pw", "aaa-server",
     "snmp-server", "auth", "priv", "psk", "://",
 )
+# The hints as one case-blind pattern, for text that is not ASCII: there
+# `lower()` and the patterns' IGNORECASE may disagree on a letter.
+SECRET_HINT = re.compile(
+    "|".join(map(re.escape, SECRET_HINTS)), re.IGNORECASE
+)
 
 # Lines whose every word after the prefix is a secret: the ASA takes the
 # new and then the old master passphrase on one line.
@@ -236,6 +241,11 @@ def mask_line(text: str) -> str:
     Each secret word becomes one `*****` and every other word is kept,
     so a masked line has as many words as the line, in the same places.
     """
+    if not _may_hold_secret(text):
+        # Most lines of a config hold no secret: a few substring tests
+        # spare them the two dozen patterns below.
+        return text
+
     text = _URL_PASSWORD.sub(rf"\1{MASK}", text)
     # The patterns see the line without its indent: on a line indented
     # thousands of columns deep each would rescan the indent.
@@ -248,6 +258,16 @@ def mask_line(text: str) -> str:
 
     body = _mask_first_pattern(body)
     return indent + _SECRET_INSIDE.sub(_mask_inside, body)
+
+
+def _may_hold_secret(text: str) -> bool:
+    if not text.isascii():
+        return SECRET_HINT.search(text) is not None
+    lowered = text.lower()
+    for hint in SECRET_HINTS:  # a loop: twice as fast as any() here
+        if hint in lowered:
+            return True
+    return False
 
 
 def _mask_first_pattern(text: str) -> str:

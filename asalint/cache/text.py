@@ -11,17 +11,16 @@ key against it offline.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from asalint.source import SECRET_HINTS, clean_line, mask_line, read_text
-
-# Finding the hints in the whole text at once spares running the masking
-# patterns on every line.
-_SECRET_HINT = re.compile(
-    "|".join(map(re.escape, SECRET_HINTS)), re.IGNORECASE
+from asalint.source import (
+    SECRET_HINT,
+    SECRET_HINTS,
+    clean_line,
+    mask_line,
+    read_text,
 )
 
 
@@ -84,7 +83,7 @@ def _hint_positions(text: str) -> Iterator[int]:
     if not text.isascii():
         # lower() may change the length of non-ASCII text, and with it
         # every offset; the case-blind pattern is slower but exact.
-        yield from (match.start() for match in _SECRET_HINT.finditer(text))
+        yield from (match.start() for match in SECRET_HINT.finditer(text))
         return
 
     lowered = text.lower()
