@@ -11,6 +11,7 @@ as the same InputError.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -86,11 +87,21 @@ def _parse_all(
         return [_parse_here(config, cache_dir) for config in configs]
 
     log.debug("parsing %d configs in %d processes", len(configs), workers)
+    _preload_for_fork()
     if len(configs) <= workers:
         return _parse_beside_workers(configs, cache_dir)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = _submit_largest_first(pool, configs, cache_dir)
         return [_unwrap(futures[i].result()) for i in range(len(configs))]
+
+
+def _preload_for_fork() -> None:
+    # Forked workers inherit what this process has imported; workers
+    # started afresh (spawn, forkserver) import it themselves anyway.
+    if multiprocessing.get_start_method() == "fork":
+        from asalint.parse.tree import preload
+
+        preload()
 
 
 def _parse_beside_workers(

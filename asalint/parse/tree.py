@@ -32,6 +32,10 @@ from asalint.source import SourceText
 
 log = logging.getLogger(__name__)
 
+# Lines starting with these are comments: `!` in every Cisco config, `:`
+# in an ASA's header (`: Saved`, `: Written by ...`).
+COMMENT_DELIMITERS = "!:"
+
 _BANNER = re.compile(r"^\s*banner\s+(\S+)\s*(.*)$", re.IGNORECASE)
 _IOS_BANNER_START = re.compile(
     r"^banner\s+(?:motd|login|exec|incoming|slip-ppp|prompt-timeout)\s+(\S)"
@@ -70,7 +74,7 @@ def build_tree(source: SourceText, syntax: str) -> list[Node]:
     """Top-level nodes of the config, comments and blank lines left out."""
     lines = _neutralise_banners(list(source.lines), syntax)
     parse = _run_parser(source.path, lines, syntax)
-    return _to_nodes(parse)
+    return _to_nodes(parse, lines)
 
 
 def _neutralise_banners(lines: list[str], syntax: str) -> list[str]:
@@ -116,13 +120,23 @@ def _run_parser(path: str, lines: list[str], syntax: str):
             lines,
             syntax=syntax,
             loguru=False,
-            comment_delimiters=["!", ":"],
+            comment_delimiters=list(COMMENT_DELIMITERS),
         )
     except Exception as error:  # noqa: BLE001 - its faults are untyped
         log.debug("parser failure\n%s", frames_only(error))
         raise InputError(
             path, f"the parser failed ({type(error).__name__})"
         ) from None
+
+
+def preload() -> None:
+    """Import the parser library now, ahead of its first config.
+
+    A process about to fork workers calls this first: each forked worker
+    then inherits the library instead of importing it again (half a
+    second of CPU each).
+    """
+    _import_parser()
 
 
 def _import_parser():
@@ -136,13 +150,21 @@ def _import_parser():
     return CiscoConfParse
 
 
-def _to_nodes(parse) -> list[Node]:
+def _to_nodes(parse, lines: list[str]) -> list[Node]:
+    """The parser's family tree over our own lines.
+
+    Only the parser's plain attributes are read (`linenum`, `parent`):
+    its properties each pass through a logging wrapper that costs more
+    than the test itself, and the text is the line we gave it.
+    """
     roots: list[Node] = []
     by_index: dict[int, Node] = {}
     for obj in parse.objs:
-        if obj.is_comment or not obj.text.strip():
+        text = lines[obj.linenum]
+        body = text.lstrip()
+        if not body or body[0] in COMMENT_DELIMITERS:
             continue
-        node = Node(obj.linenum + 1, obj.text, obj.indent)
+        node = Node(obj.linenum + 1, text, len(text) - len(body))
         by_index[obj.linenum] = node
         parent = obj.parent
         if parent is obj or parent.linenum not in by_index:
