@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from ipaddress import (
     AddressValueError,
     IPv4Address,
@@ -42,8 +43,14 @@ def origin(path: str, node: Node) -> Origin:
 # --- addresses -------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_ip(text: str) -> IPv4Address | None:
-    """An IPv4 address, or None when `text` is not one."""
+    """An IPv4 address, or None when `text` is not one.
+
+    Remembered: a config names the same few addresses (masks above all)
+    on thousands of lines, and an address is immutable, so one object
+    serves every line.
+    """
     try:
         return IPv4Address(text)
     except (AddressValueError, ValueError):
