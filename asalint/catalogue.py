@@ -32,6 +32,7 @@ from asalint.causes import (
 from asalint.errors import AsalintError
 from asalint.model import Frozen
 from asalint.results import Level
+from asalint.rule_index import find_rules
 
 log = logging.getLogger(__name__)
 
@@ -175,18 +176,15 @@ def _index(rules: Catalogue) -> dict[str, Rule]:
 # --- finding the files -----------------------------------------------------
 
 
-# The wheel puts rules/ inside the package (pyproject.toml force-include);
-# a checkout or an editable install has it beside the package. A plain
-# path serves both and costs less to import than importlib.resources.
 PACKAGE = Path(__file__).resolve().parent
 
 
 def rules_dir() -> Path:
     """rules/ as installed (inside the package) or in a checkout."""
-    for candidate in (PACKAGE / "rules", PACKAGE.parent / "rules"):
-        if candidate.is_dir():
-            return candidate
-    raise CatalogueError("the rule catalogue (rules/) is not installed")
+    found = find_rules(PACKAGE)
+    if found is None:
+        raise CatalogueError("the rule catalogue (rules/) is not installed")
+    return found
 
 
 # --- loading ---------------------------------------------------------------

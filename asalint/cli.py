@@ -69,6 +69,15 @@ def report_error(error: Exception) -> int:
 
 
 def _invoke(args: list[str]) -> int:
+    if args == ["rules"]:
+        # The plain listing, answered before typer and pydantic are
+        # imported (each costs more than the listing): the same text
+        # the `rules` command writes.
+        from asalint.rule_index import render_rules_table
+
+        sys.stdout.write(render_rules_table())
+        return 0
+
     from typer.main import get_command
 
     from asalint.commands import app

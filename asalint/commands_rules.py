@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from asalint import __version__
+from asalint import __version__, rule_index
 from asalint.catalogue import Catalogue, Rule, catalogue
 from asalint.errors import UsageError
 
@@ -36,25 +36,8 @@ def rule_record(rule: Rule) -> dict[str, Any]:
 
 # --- text --------------------------------------------------------------------
 
-
-def render_rules_table() -> str:
-    """Each rule on two lines: id, name, level, state; then its summary."""
-    rules = catalogue().rules
-    name_width = max(len(rule.name) for rule in rules)
-    lines = []
-    for rule in rules:
-        head = (
-            f"{rule.id:<7} {rule.name:<{name_width}} {rule.level.value:<8}"
-            f" {rule.state or ''}"
-        )
-        lines.append(head.rstrip())
-        lines.extend(
-            textwrap.wrap(
-                rule.summary, WIDTH, initial_indent=" " * 8,
-                subsequent_indent=" " * 8,
-            )
-        )
-    return "\n".join(lines) + "\n"
+# The table is read without the validated catalogue: see rule_index.
+render_rules_table = rule_index.render_rules_table
 
 
 def render_rule(id_or_name: str) -> str:
