@@ -277,6 +277,7 @@ def check(
         input_error=bool(checked.errors),
         settings=settings,
         single_checks=True,
+        targets=files or None,
     )
 
 
@@ -376,12 +377,15 @@ def finish(
     input_error: bool = False,
     settings: ConfigFile | None = None,
     single_checks: bool = False,
+    targets: list[str] | None = None,
 ) -> None:
     """Select, re-level and silence the findings, render, write to
     stdout or `-o`, and exit with the run's code.
 
     `input_error`: some file could not be read (already reported); the
     readable ones are still rendered, and the exit code is 2.
+    `targets`: the files or folders the user named (None: every device);
+    directives in the peers read beside them are not reported on.
     `single_checks`: the single-config checks ran (`check`), so that a
     directive for one of their rules can be called unused.
     """
@@ -390,7 +394,7 @@ def finish(
     from asalint.results import Level
 
     settings = settings or load_settings(report)
-    result = _suppressed(result, devices, settings, single_checks)
+    result = _suppressed(result, devices, settings, single_checks, targets)
     write_output(_render(result, devices, report), report.output)
 
     config = settings.config
@@ -409,12 +413,13 @@ def _suppressed(
     devices: list[Device],
     settings: ConfigFile,
     single_checks: bool,
+    targets: list[str] | None,
 ) -> PairResult:
     from asalint.suppress import apply_suppressions
 
     applied = apply_suppressions(
         result.findings, devices, settings,
-        tunnels=result.tunnels, single=single_checks,
+        tunnels=result.tunnels, single=single_checks, targets=targets,
     )
     log.info("%d findings suppressed", applied.suppressed)
     return result.model_copy(update={"findings": applied.findings})

@@ -467,9 +467,16 @@ def _asked(
     if targets is None:
         return paths
     # The same file may be spelt `./hq.cfg` on the command line and
-    # `hq.cfg` in the device.
-    wanted = {os.path.abspath(target) for target in targets}
-    return {path for path in paths if os.path.abspath(path) in wanted}
+    # `hq.cfg` in the device; a folder asks about every file inside.
+    wanted = [os.path.abspath(target) for target in targets]
+    return {path for path in paths if _inside(os.path.abspath(path), wanted)}
+
+
+def _inside(path: str, targets: list[str]) -> bool:
+    return any(
+        path == target or path.startswith(target.rstrip(os.sep) + os.sep)
+        for target in targets
+    )
 
 
 def _paired(tunnels: Iterable[Tunnel]) -> set[str]:

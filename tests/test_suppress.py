@@ -623,3 +623,20 @@ def test_cli_check_with_only_warnings_left_passes_unless_fail_on_warning(
         ("ASA903", "a.cfg", 87), ("ASA903", "b.cfg", 87),
     ]
     assert (code, strict) == (0, 1)
+
+
+def test_cli_check_of_one_file_says_nothing_of_its_peers_directives(
+    tmp_path, monkeypatch, capsys
+):
+    _, b = _pair(tmp_path)
+    _insert(b, GROUP_LINE, "! asalint: disable=ASA105,ASA9999")
+    monkeypatch.chdir(tmp_path)
+
+    _, alone = _cli(["check", "a.cfg"], capsys)
+    _, both = _cli(["check", "a.cfg", "b.cfg"], capsys)
+
+    # b.cfg is read from disk as a.cfg's peer, not checked.
+    assert [r for r in _rules(alone) if r[0] in ("ASA903", "ASA904")] == []
+    assert [r for r in _rules(both) if r[0] in ("ASA903", "ASA904")] == [
+        ("ASA903", "b.cfg", 87), ("ASA904", "b.cfg", 87),
+    ]
