@@ -253,6 +253,11 @@ class Keys2:
     how: str = ""
     problem: str | None = None
 
+    @property
+    def key_lines(self) -> tuple[Origin | None, ...]:
+        # IKEv2 keys are per direction: both lines hold a key.
+        return (self.local_line, self.remote_line)
+
 
 def keys2(
     walk: Walk, side: Side, peer: IPv4Address | None, identity: str

@@ -39,6 +39,10 @@ class KeyChoice:
     peer_key: PeerKey | None = None  # IOS / PIX 6
     related: tuple[Origin, ...] = ()  # e.g. word-named groups
 
+    @property
+    def key_lines(self) -> tuple[Origin | None, ...]:
+        return (self.origin,)
+
 
 def key_for(
     index: DeviceIndex,

@@ -270,14 +270,14 @@ def _assumption(walk: Walk, prediction: Prediction) -> list[Finding]:
     # Established only under assumptions: psk-unverifiable and the like
     # are findings of their own, at their rule's level.
     if walk.keys:
-        initiator, responder = (choice.origin for choice in walk.keys)
+        initiator, responder = (choice.key_lines for choice in walk.keys)
     else:
-        initiator, responder = walk.policy_lines
+        initiator, responder = ((line,) for line in walk.policy_lines)
     fault = Fault(
         walk.assumption or "",
         Side.BOTH,
         "; ".join(walk.conditions) or "cannot be verified from the configs",
-        initiator_lines=lines(initiator),
-        responder_lines=lines(responder),
+        initiator_lines=lines(*initiator),
+        responder_lines=lines(*responder),
     )
     return findings_for(walk, fault, prediction)
