@@ -312,6 +312,28 @@ def rule(
     sys.stdout.write(render_rule(name))
 
 
+@app.command()
+def profile(
+    config_file: Annotated[
+        str, typer.Argument(metavar="CONFIG", help="Our config file.")
+    ],
+    address: Annotated[
+        str, typer.Argument(metavar="PEER", help="The partner's address.")
+    ],
+    output: OutputOption = None,
+    verbose: VerboseOption = 0,
+) -> None:
+    """Write the peer profile CONFIG expects of its partner at PEER, to
+    send to the partner; the pre-shared key is never written."""
+    from asalint.profile_writer import write_profile
+    from asalint.report.output import check_output_path, write_output
+
+    configure_logging(verbose)
+    check_output_path(output, [config_file])
+    device = load_devices([config_file])[0]
+    write_output(write_profile(device, address), output)
+
+
 def _check_distinct(first: str, second: str) -> None:
     # A device paired with itself "tunnels" to its own addresses: every
     # prediction would be nonsense, so say what is wrong instead.
