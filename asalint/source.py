@@ -226,6 +226,9 @@ _SECRET_INSIDE = re.compile(
     r"|password(?:\s+level\s+\d+)?|passwd|secret|authentication-key"
     r"|key-string(?:\s+password)?|message-digest-key\s+\d+\s+md5"
     r"|authentication\s+key\s+\S+\s+\d+|pre-share\s+key"
+    # A key set on a crypto map entry (`set ikev1|ikev2 pre-shared-key`),
+    # and the NHRP password of a DMVPN interface.
+    r"|set\s+ikev[12]\s+pre-shared-key|nhrp\s+authentication"
     r"|auth\s+(?:md5|sha\S*)|priv\s+(?:des|3des|aes(?:\s+\d+)?+))"
     r"\s+(?:[0-9]\s+)?+)(\S+)",
     re.IGNORECASE,
