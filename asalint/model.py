@@ -90,6 +90,9 @@ class Interface(Frozen):
     access_group_in: str | None = None
     origin: Origin
     address_origin: Origin | None = None
+    # `dhcp`, `pppoe` or `negotiated`: the provider assigns the address,
+    # which the config cannot tell; the interface still sends IKE.
+    assigned_address: str | None = None
 
 
 class NetworkObject(Frozen):

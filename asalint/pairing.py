@@ -325,6 +325,13 @@ def source_interface(
     return bound_interfaces[0] if bound_interfaces else None
 
 
+# Stands for an address the provider assigns (DHCP, PPPoE): the peer
+# sees some address no tunnel-group or key names, so it must answer with
+# DefaultL2LGroup or a wildcard key (`address 0.0.0.0 0.0.0.0`), which
+# this address falls into, as a real dynamic spoke's does.
+ASSIGNED = IPv4Address("0.0.0.0")
+
+
 def source_address(
     index: DeviceIndex, entry: CryptoMapEntry, interface: Interface | None
 ) -> IPv4Address | None:
@@ -333,6 +340,8 @@ def source_address(
     named = index.interface(entry.local_address)
     if named is not None and named.address is not None:
         return named.address.ip
+    if interface is not None and interface.assigned_address:
+        return ASSIGNED
     if interface is None or interface.address is None:
         return None
     return interface.address.ip

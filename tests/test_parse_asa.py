@@ -196,8 +196,8 @@ def test_unnamed_shut_interface_and_dhcp_address(branch):
 
     assert spare.shutdown and spare.nameif is None and spare.address is None
     assert management.address is None
-    dhcp = unparsed_at(branch, 38)
-    assert dhcp.recognised and "address" in dhcp.reason
+    assert management.assigned_address == "dhcp"
+    assert management.address_origin.line == 38
 
 
 def test_names_resolve_in_acls_and_peers(branch, hq):

@@ -31,6 +31,9 @@ from asalint.model import (
 DEFAULT_L2L = "DefaultL2LGroup"
 
 
+DHCP_DISTANCE = 254  # a provider route yields to any static one
+
+
 @dataclass(frozen=True)
 class RouteEntry:
     network: IPv4Network
@@ -376,7 +379,23 @@ def _routes(device: Device, by_key: dict[str, Interface]) -> list[RouteEntry]:
         for route in device.routes
         if route.origin is not None
     ]
-    return connected + static
+    return connected + static + _provider_defaults(device)
+
+
+def _provider_defaults(device: Device) -> list[RouteEntry]:
+    # An address from DHCP or PPP comes with a default route out of that
+    # interface (ASA `setroute`, IOS DHCP and dialers): taken as given,
+    # at the distance the ASA gives a DHCP-learned route.
+    return [
+        RouteEntry(
+            IPv4Network("0.0.0.0/0"),
+            device.interface_key(interface),
+            DHCP_DISTANCE,
+            interface.address_origin,
+        )
+        for interface in device.interfaces
+        if interface.assigned_address and not interface.shutdown
+    ]
 
 
 def _route_interface(device, by_key, resolver, route) -> str | None:

@@ -108,7 +108,8 @@ def _interface_up(walk: Walk) -> Fault | None:
     interface = walk.initiator.interface
     if interface is None:
         return None
-    if interface.address is not None and not interface.shutdown:
+    has_address = interface.address or interface.assigned_address
+    if has_address and not interface.shutdown:
         return None
     why = "is shut down" if interface.shutdown else "has no address"
     entry = walk.initiator.entry

@@ -11,6 +11,7 @@ from ipaddress import IPv4Address, IPv4Interface
 from asalint.model import Interface, Route
 from asalint.parse.asa_state import AsaState, InterfaceDraft
 from asalint.parse.common import (
+    assigned_address,
     is_ipv6,
     mask_to_prefix,
     network_from_mask,
@@ -115,6 +116,11 @@ def _ip_address(state, draft, child, command, negated) -> None:
         draft.fields.pop("standby", None)
         return
 
+    assigned = assigned_address(command)
+    if assigned is not None:
+        draft.fields["assigned_address"] = assigned
+        draft.fields["address_origin"] = state.origin(child)
+        return
     address = _interface_address(state, command)
     if address is None:
         # DHCP, PPPoE or a typo: the address is unknown to asalint, and

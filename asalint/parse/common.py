@@ -337,3 +337,16 @@ def _is_placeholder(rest: str) -> bool:
     return (rest[0], rest[-1]) in (("<", ">"), ("[", "]")) and (
         "redact" in lowered or "hidden" in lowered or "removed" in lowered
     )
+
+
+# `ip address dhcp [setroute]`, `ip address pppoe [setroute]` (ASA) and
+# `ip address dhcp` / `ip address negotiated` (IOS, dialers): the address
+# comes from the provider at run time.
+ASSIGNED_ADDRESS = frozenset({"dhcp", "pppoe", "negotiated"})
+
+
+def assigned_address(words: list[str]) -> str | None:
+    """`dhcp`, `pppoe` or `negotiated` for `ip address <that> ...`."""
+    if len(words) > 2 and words[2].lower() in ASSIGNED_ADDRESS:
+        return words[2].lower()
+    return None

@@ -17,7 +17,12 @@ from ipaddress import IPv4Interface
 
 from asalint.model import Device, Era, Interface, Platform, Route, Setting
 from asalint.parse import ios_acl, ios_aggressive, ios_crypto, ios_ikev2
-from asalint.parse.common import Collector, network_from_mask, parse_ip
+from asalint.parse.common import (
+    Collector,
+    assigned_address,
+    network_from_mask,
+    parse_ip,
+)
 from asalint.parse.ioslike import (
     LegacyState,
     fill_lifetimes,
@@ -147,6 +152,11 @@ def _interface_address(
     words = node.words
     if len(words) > 4 and words[4].lower() == "secondary":
         return False  # only the primary address terminates tunnels here
+    assigned = assigned_address(words)
+    if assigned is not None:
+        fields["assigned_address"] = assigned
+        fields["address_origin"] = state.origin(node)
+        return True
     if len(words) < 4 or network_from_mask(words[2], words[3]) is None:
         state.collector.unreadable(
             node, "interface address not read (DHCP or negotiated?)"
