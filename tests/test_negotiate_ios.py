@@ -274,3 +274,25 @@ def test_local_address_loopback_terminates_the_tunnel(tmp_path):
     )
     # The router's IKE packets carry the loopback's address.
     assert router_first.initiator_address == "203.0.113.2"
+
+
+def test_rsa_sig_default_is_fixed_on_the_router_both_ways():
+    from pathlib import Path
+
+    from asalint import api
+
+    folder = Path(__file__).parents[1] / "fixtures" / "pairs"
+    folder = folder / "asa-ios-auth-default-rsa-sig"
+    hq = api.load_device(str(folder / "a.cfg"))
+    router = api.load_device(str(folder / "b.cfg"))
+    used = {policy.priority for policy in router.ikev1_policies}
+
+    result = api.pair(hq, router)
+
+    for tunnel in result.tunnels:
+        assert tunnel.predicted.cause == "phase1-policy-mismatch"
+        (fix,) = tunnel.fixes
+        assert fix.path == router.path
+        assert " authentication pre-share" in fix.commands
+        priority = int(fix.commands[0].split()[-1])
+        assert priority not in used

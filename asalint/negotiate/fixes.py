@@ -178,9 +178,27 @@ def _no_policy(walk: Walk, fault: Fault) -> list[Fix]:
 
 def _policy_like(end: End, other: End) -> list[str]:
     theirs = [offer for offer in offers(other.device) if offer.origin]
+    strong = [offer for offer in theirs if not offer.suite.weak()]
     if not theirs:
         return []
-    return syntax.policy(end.device, 10, theirs[0].suite)
+    # A new policy must not take a number in use: it would replace a
+    # policy that other peers rely on.
+    return syntax.policy(
+        end.device, _free_priority(end), (strong or theirs)[0].suite
+    )
+
+
+def _free_priority(end: End) -> int:
+    used = {policy.priority for policy in end.device.ikev1_policies}
+    return next(n for n in range(10, 10_000, 10) if n not in used)
+
+
+def _pre_share_only(end: End) -> bool:
+    return any(
+        offer.suite.authentication == "pre-share"
+        for offer in offers(end.device)
+        if offer.origin
+    )
 
 
 def _route_protected(walk: Walk, fault: Fault) -> list[Fix]:
@@ -280,10 +298,14 @@ def _version(walk: Walk, fault: Fault) -> list[Fix]:
 
 def _policy_mismatch(walk: Walk, fault: Fault) -> list[Fix]:
     end, other = walk.responder, walk.initiator
-    commands = _policy_like(end, other)
-    return [
-        _fix(end, commands, "add a policy equal to one the initiator offers")
-    ]
+    why = "add a policy equal to one the initiator offers"
+    if _pre_share_only(end) and not _pre_share_only(other):
+        # The initiator offers certificates only (IOS: `authentication`
+        # defaults to rsa-sig), while both sides hold keys: the initiator
+        # needs a pre-share policy, not the responder an rsa-sig one.
+        end, other = other, end
+        why = "add a pre-share policy equal to one the responder accepts"
+    return [_fix(end, _policy_like(end, other), why)]
 
 
 def _keys_missing(walk: Walk, fault: Fault) -> list[Fix]:
