@@ -1011,3 +1011,18 @@ crypto ipsec ikev2 ipsec-proposal P1
     assert proposal.integrities == ("sha-256", "sha-1")
     assert proposal.attribute_origins["encryption"].line == 8
     assert proposal.attribute_origins["integrity"].line == 9
+
+
+def test_junos_in_braces_is_named_not_read_as_ios():
+    from asalint.errors import InputError
+
+    text = (
+        "## Last commit: 2026-01-01 by admin\nversion 20.4R3.8;\n"
+        "system {\n    host-name srx1;\n}\ninterfaces {\n}\n"
+    )
+    with pytest.raises(InputError) as raised:
+        parse(text, "srx.conf")
+
+    assert raised.value.problem == (
+        "looks like a Juniper Junos config, not Cisco ASA, PIX or IOS"
+    )

@@ -29,7 +29,8 @@ class Detection:
 _ASA_VERSION = re.compile(r"^:?\s*ASA Version\s+(\S+)", re.IGNORECASE)
 _PIX_VERSION = re.compile(r"^:?\s*PIX Version\s+(\S+)", re.IGNORECASE)
 _FWSM_VERSION = re.compile(r"^:?\s*FWSM Version\s+(\S+)", re.IGNORECASE)
-_IOS_VERSION = re.compile(r"^version\s+(\d+\.\d+\S*)\s*$")
+# `[^\s;]`: Junos prints `version 20.4R3.8;` at the top of its configs.
+_IOS_VERSION = re.compile(r"^version\s+(\d+\.\d+[^\s;]*)\s*$")
 
 # Lines only an ASA (or PIX 7+) config holds.
 _ASA_ONLY = re.compile(
@@ -116,8 +117,13 @@ def _refuse_other_vendor(source: SourceText) -> None:
     if hits and hits >= cisco:
         raise InputError(
             source.path,
-            f"looks like a {vendor} config, not Cisco ASA, PIX or IOS",
+            f"looks like {_article(vendor)} {vendor} config, not Cisco "
+            "ASA, PIX or IOS",
         )
+
+
+def _article(word: str) -> str:
+    return "an" if word[0].lower() in "aeiou" else "a"
 
 
 def _count(lines, pattern: re.Pattern[str]) -> int:
