@@ -233,3 +233,19 @@ def test_ios_ipsec_profile_keeps_its_transform_set_in_use():
         "interface Tunnel1\n tunnel protection ipsec profile VTI\n"
     )
     assert fired("ASA410", text) == []
+
+
+def test_unused_crypto_acl_is_not_guessed_on_ios():
+    from pathlib import Path
+
+    from asalint import api
+    from asalint.checks import run_checks
+
+    router = Path(__file__).parents[1] / "fixtures" / "single"
+    device = api.load_device(str(router / "ios-branch.cfg"))
+    extra = device.model_copy(
+        update={"acls": {**device.acls, "99": device.acls[next(iter(
+            device.acls))]}}
+    )
+
+    assert [f for f in run_checks(extra) if f.rule == "ASA412"] == []

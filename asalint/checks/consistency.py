@@ -22,6 +22,7 @@ from asalint.checks.common import (
 )
 from asalint.checks.registry import check, finding
 from asalint.model import CryptoMapEntry, Device
+from asalint.negotiate.states import Family, family
 from asalint.results import Finding
 
 BUILT_IN_GROUPS = {"DefaultL2LGroup", "DefaultRAGroup", "DefaultWEBVPNGroup"}
@@ -182,7 +183,10 @@ def check_crypto_acl_used(device: Device) -> Iterator[Finding]:
     counts as uses the crypto maps and every other place the parser
     records (access-group, NAT, vpn-filter, class-map, route-map ...).
     """
-    if not device.crypto_maps:
+    if not device.crypto_maps or family(device) == Family.IOS:
+        # The IOS and PIX 6 parsers do not record every use of an ACL
+        # (SNMP communities, `access-class` on vty lines, PIX `nat 0`):
+        # without them an "unused" ACL would often be a false alarm.
         return
     used = _acls_used(device)
     for name, entries in sorted(device.acls.items()):
