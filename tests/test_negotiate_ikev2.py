@@ -246,6 +246,10 @@ def test_asa_with_both_versions_falls_back_to_ikev1(tmp_path):
     assert states(then) == ("MM_ACTIVE", "MM_ACTIVE", "established", None)
     assert not then.predicted.certain
     assert "falls back to IKEv1" in then.predicted.conditions[0]
+    # The tunnel comes up: the failed IKEv2 attempt costs a retry only.
+    assert {f.level.value for f in result.findings if f.rule == "ASA110"} == {
+        "warning"
+    }
 
 
 def test_no_fallback_when_ikev2_comes_up(tmp_path):

@@ -8,6 +8,7 @@ returns the tunnels in output order with their findings.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from ipaddress import IPv4Address
 
 from asalint.model import Device
@@ -40,11 +41,27 @@ def simulate_pair(
         if leg.fallback and _established(simulated[-1]):
             continue
         simulated.append(simulate_leg(leg))
+        if leg.fallback and _established(simulated[-1]):
+            simulated[-2] = _rescued(simulated[-2])
     findings = [item for result in simulated for item in result.findings]
     return PairResult(
         tunnels=tuple(result.tunnel for result in simulated),
         findings=deduplicate(findings + list(pairing.strangers)),
     )
+
+
+def _rescued(failed):
+    """The IKEv2 attempt of a tunnel that comes up over IKEv1: its faults
+    cost a retry, not the tunnel, so they are warnings, not errors."""
+    from asalint.results import Level
+
+    findings = [
+        finding.model_copy(update={"level": Level.WARNING})
+        if finding.level == Level.ERROR
+        else finding
+        for finding in failed.findings
+    ]
+    return replace(failed, findings=tuple(findings))
 
 
 def _established(simulated) -> bool:
