@@ -3,6 +3,8 @@ one line of a working pair and asserts states, cause and cited lines."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from builders import (
     BRANCH,
     HQ,
@@ -570,3 +572,34 @@ def test_map_on_an_interface_without_an_address_sends_nothing(tmp_path):
     assert "has no address" in hq_first.steps[0].detail
     # The branch's peer is then no address of hq's: a wrong peer.
     assert states(direction(result, "b"))[3] == "peer-address-mismatch"
+
+
+def test_a_second_network_without_exemption_is_reported(tmp_path):
+    # The tunnel comes up for 10.1.0.0/16; 10.5.0.0/16 is translated by
+    # its object PAT before the crypto map and never enters the tunnel.
+    hq = add(
+        HQ,
+        "route outside 0.0.0.0",
+        "access-list BRANCH-VPN extended permit ip 10.5.0.0 255.255.0.0 "
+        "10.2.0.0 255.255.0.0",
+        "object network SITE-5",
+        " subnet 10.5.0.0 255.255.0.0",
+        " nat (inside,outside) dynamic interface",
+        "route inside 10.5.0.0 255.255.0.0 10.1.0.254 1",
+    )
+    branch = add(
+        BRANCH,
+        "access-list HQ-VPN",
+        "access-list HQ-VPN extended permit ip 10.2.0.0 255.255.0.0 "
+        "10.5.0.0 255.255.0.0",
+    )
+
+    result = simulate(tmp_path, hq, branch)
+
+    assert states(direction(result, "a"))[2] == "established"
+    nat = [f for f in result.findings if f.rule == "ASA307"]
+    # Neither side exempts the new network: each side's finding.
+    assert {(Path(f.path).name, f.level.value) for f in nat} == {
+        ("a.cfg", "error"), ("b.cfg", "error")
+    }
+    assert any("10.5.0.0/16" in f.message for f in nat)

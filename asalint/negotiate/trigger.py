@@ -343,6 +343,11 @@ def _nat(walk: Walk) -> Fault | None:
     results = [(p, nat_outcome(walk, p)) for p in walk.proposals]
     kept = [p for p, outcome in results if outcome.passes]
     if kept:
+        # The tunnel comes up for the exempt networks; the others are
+        # translated before the crypto map and never reach it.
+        for proposal, outcome in results:
+            if not outcome.passes:
+                walk.warn(nat_fault(walk, INITIATOR, proposal, outcome))
         walk.proposals = tuple(kept)
         return None
     proposal, outcome = results[0]
