@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from asalint.model import Device
 from asalint.results import Finding, Level, PairResult, Stage, Tunnel
+from asalint.summary import Reported
 
 
 def ordered_findings(
-    result: PairResult, devices: Sequence[Device]
+    result: PairResult, devices: Sequence[Reported]
 ) -> list[Finding]:
     """Findings in file order: the files as given, then line, then rule.
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from asalint.model import Device
 from asalint.report.common import ordered_findings
 from asalint.report.paths import relative_path
 from asalint.results import Finding, Level, PairResult
+from asalint.summary import Reported
 
 PER_STEP = 10  # annotations of one kind GitHub shows per step
 COMMAND = {
@@ -36,7 +36,7 @@ PROPERTY_ESCAPES = (*DATA_ESCAPES, (":", "%3A"), (",", "%2C"))
 
 def render_github(
     result: PairResult,
-    devices: Sequence[Device],
+    devices: Sequence[Reported],
     *,
     root: str | os.PathLike | None = None,
     per_step: int = PER_STEP,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from asalint import __version__
-from asalint.model import Device, Origin
+from asalint.model import Origin
 from asalint.report.common import ordered_findings
 from asalint.results import (
     Finding,
@@ -25,13 +25,14 @@ from asalint.results import (
     Step,
     Tunnel,
 )
+from asalint.summary import Reported, unparsed_counts
 
 Json = dict[str, Any]
 
 
 def render_json(
     result: PairResult,
-    devices: Sequence[Device],
+    devices: Sequence[Reported],
     version: str = __version__,
 ) -> str:
     """The document as text: 2-space indent, keys in contract order.
@@ -45,7 +46,7 @@ def render_json(
 
 def json_document(
     result: PairResult,
-    devices: Sequence[Device],
+    devices: Sequence[Reported],
     version: str = __version__,
 ) -> Json:
     return {
@@ -58,17 +59,17 @@ def json_document(
     }
 
 
-def _device(device: Device) -> Json:
+def _device(device: Reported) -> Json:
     # `unparsed` counts every line the model does not hold; `unreadable`
     # the part of them asalint recognised but could not read.
-    unreadable = sum(1 for line in device.unparsed if line.recognised)
+    not_modelled, unreadable = unparsed_counts(device)
     return {
         "path": device.path,
         "hostname": device.hostname,
         "platform": device.platform.value,
         "version": device.version,
         "era": device.era.value,
-        "unparsed": len(device.unparsed),
+        "unparsed": not_modelled + unreadable,
         "unreadable": unreadable,
         "notes": list(device.notes),
     }

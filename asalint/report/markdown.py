@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from asalint.causes import CAUSES
-from asalint.model import Device, Origin
+from asalint.model import Origin
 from asalint.report.common import established, level_counts, ordered_findings
 from asalint.report.github import most_severe_first
 from asalint.report.paths import relative_path
@@ -38,6 +38,7 @@ from asalint.results import (
     Step,
     Tunnel,
 )
+from asalint.summary import Reported
 
 MAX_DIAGRAMS = 50
 MAX_FINDINGS = 200
@@ -54,7 +55,7 @@ MERMAID_SPECIAL = re.compile(r"[#;`<>&\"]")
 
 def render_markdown(
     result: PairResult,
-    devices: Sequence[Device],
+    devices: Sequence[Reported],
     *,
     root: str | os.PathLike | None = None,
     max_diagrams: int = MAX_DIAGRAMS,
@@ -73,7 +74,7 @@ def render_markdown(
     return "\n\n".join(part.rstrip("\n") for part in parts) + "\n"
 
 
-def _hostname(device: Device) -> str:
+def _hostname(device: Reported) -> str:
     return device.hostname or os.path.basename(device.path)
 
 

@@ -35,12 +35,11 @@ import logging
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import attr
-from pydantic import BaseModel
 from sarif_om import (
     ArtifactLocation,
     Location,
@@ -59,10 +58,10 @@ from sarif_om import (
 
 from asalint import __version__
 from asalint.catalogue import Rule, catalogue
-from asalint.model import Device, KeyState, Origin, PreSharedKey
 from asalint.report.common import ordered_findings
 from asalint.report.paths import file_uri, relative_path, relative_uri
 from asalint.results import Finding, PairResult, Related, Tunnel
+from asalint.summary import Reported, line_texts, secrets_of
 
 log = logging.getLogger(__name__)
 
@@ -82,16 +81,11 @@ PATH_PROPERTIES = ("initiator", "responder")
 # would hand the result the rule's level instead. It is always written.
 ALWAYS_WRITTEN = frozenset({"level"})
 
-SECRETS_OF_STATE = {
-    KeyState.PLAIN: "cleartext",
-    KeyState.MASKED: "masked",
-    KeyState.ENCRYPTED: "encrypted",
-}
 
 
 def render_sarif(
     result: PairResult,
-    devices: Sequence[Device],
+    devices: Sequence[Reported],
     *,
     root: str | os.PathLike | None = None,
     version: str = __version__,
@@ -103,7 +97,7 @@ def render_sarif(
 
 def sarif_document(
     result: PairResult,
-    devices: Sequence[Device],
+    devices: Sequence[Reported],
     *,
     root: str | os.PathLike | None = None,
     version: str = __version__,
@@ -114,7 +108,7 @@ def sarif_document(
 
 def sarif_log(
     result: PairResult,
-    devices: Sequence[Device],
+    devices: Sequence[Reported],
     *,
     root: str | os.PathLike | None = None,
     version: str = __version__,
@@ -189,7 +183,7 @@ class Context:
 
 
 def _context(
-    devices: Sequence[Device], root: str | os.PathLike | None
+    devices: Sequence[Reported], root: str | os.PathLike | None
 ) -> Context:
     rules = catalogue().rules
     return Context(
@@ -200,11 +194,11 @@ def _context(
     )
 
 
-def _hostname(device: Device) -> str:
+def _hostname(device: Reported) -> str:
     return device.hostname or os.path.basename(device.path)
 
 
-def _line_texts(devices: Sequence[Device]) -> dict[tuple[str, int], str]:
+def _line_texts(devices: Sequence[Reported]) -> dict[tuple[str, int], str]:
     """The masked text of every line the model cites, by path and line.
 
     Findings carry a path and a line only; the text gives the region its
@@ -213,24 +207,8 @@ def _line_texts(devices: Sequence[Device]) -> dict[tuple[str, int], str]:
     """
     texts = {}
     for device in devices:
-        for origin in _instances(device, Origin):
-            texts[(origin.path, origin.line)] = origin.text
+        texts.update(line_texts(device))
     return texts
-
-
-def _instances(value: Any, kind: type) -> Iterator[Any]:
-    """Every `kind` inside a model, through fields, tuples and dicts."""
-    if isinstance(value, kind):
-        yield value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _instances(getattr(value, name), kind)
-    elif isinstance(value, tuple | list):
-        for item in value:
-            yield from _instances(item, kind)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _instances(item, kind)
 
 
 # --- the driver and its rules -----------------------------------------------
@@ -546,7 +524,7 @@ def _result_properties(side: Placed, context: Context) -> dict[str, Any]:
 
 
 def _run_properties(
-    tunnels: Sequence[Tunnel], devices: Sequence[Device], context: Context
+    tunnels: Sequence[Tunnel], devices: Sequence[Reported], context: Context
 ) -> dict[str, Any]:
     """Per device, how its keys are stored; per tunnel, the prediction."""
     return {
@@ -555,7 +533,7 @@ def _run_properties(
     }
 
 
-def _device(device: Device, context: Context) -> dict[str, Any]:
+def _device(device: Reported, context: Context) -> dict[str, Any]:
     return {
         "uri": _shown(device.path, context),
         "hostname": device.hostname,
@@ -569,20 +547,13 @@ def _shown(path: str, context: Context) -> str:
     return relative_path(path, context.root) or path
 
 
-def secrets_kind(device: Device) -> str:
+def secrets_kind(device: Reported) -> str:
     """none, masked, cleartext, encrypted or mixed: how the keys look.
 
     Says why a key comparison was skipped (a `show running-config` dump
     masks every key) without telling anything about a key itself.
     """
-    kinds = {
-        SECRETS_OF_STATE[key.state]
-        for key in _instances(device, PreSharedKey)
-        if key.state in SECRETS_OF_STATE
-    }
-    if not kinds:
-        return "none"
-    return kinds.pop() if len(kinds) == 1 else "mixed"
+    return secrets_of(device)
 
 
 def _tunnel(tunnel: Tunnel, context: Context) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from rich.table import Table
 from rich.text import Text
 
 from asalint.causes import CAUSES
-from asalint.model import Device, Origin
+from asalint.model import Origin
 from asalint.report.common import established, level_counts, ordered_findings
 from asalint.results import (
     Finding,
@@ -50,6 +50,7 @@ from asalint.results import (
     Step,
     Tunnel,
 )
+from asalint.summary import Reported, unparsed_counts
 
 MIN_WIDTH = 60
 LANE = 30  # columns between the two lifelines of a ladder
@@ -79,7 +80,7 @@ ASCII = Glyphs("|", "-", ">", "<", "x")
 
 def render_text(
     result: PairResult,
-    devices: Sequence[Device],
+    devices: Sequence[Reported],
     *,
     color: bool = False,
     width: int = 80,
@@ -166,30 +167,31 @@ def _plain_wrap(plain: str, width: int) -> list[str]:
     return lines
 
 
-# A word and the spaces after it, as rich splits a line into words.
-_WORD = re.compile(r"\s*\S+\s*")
 _TRAILING_SPACE = re.compile(r"\s+$")
+_WORD_CHARACTER = re.compile(r"\S")
 
 
 def _simple_breaks(plain: str, width: int) -> list[int] | None:
     """Where rich breaks printable ASCII text, one cell per character.
 
-    rich's own `divide_line`, less its cell arithmetic; None when a word
-    is longer than a line, which rich folds: it does that itself.
+    rich puts each word (with the spaces after it) on the line while its
+    last letter fits; the first word that does not starts the next line.
+    That word holds the first letter past the line's width, so each
+    break is one search and one `rfind`, not a step per word. None when
+    a word is longer than a line, which rich folds: it does that itself.
     """
     breaks: list[int] = []
-    offset = 0
-    for match in _WORD.finditer(plain):
-        start, end = match.span()
-        length = len(match.group().rstrip())
-        if width - offset >= length:
-            offset += end - start
-        elif length > width:
-            return None
-        elif offset and start:
-            breaks.append(start)
-            offset = end - start
-    return breaks
+    floor = len(plain) - len(plain.lstrip(" "))  # past leading spaces
+    start = 0
+    while True:
+        beyond = _WORD_CHARACTER.search(plain, start + width)
+        if beyond is None:
+            return breaks
+        word = plain.rfind(" ", floor, beyond.start()) + 1
+        if word <= start:
+            return None  # the word alone is wider than the line
+        breaks.append(word)
+        start = floor = word
 
 
 def _fitted(line: str, width: int) -> str:
@@ -306,7 +308,7 @@ def clean(text: str) -> str:
 
 
 def _report(
-    result: PairResult, devices: Sequence[Device], glyphs: Glyphs
+    result: PairResult, devices: Sequence[Reported], glyphs: Glyphs
 ) -> list[RenderableType]:
     names = {device.path: _hostname(device) for device in devices}
     parts: list[RenderableType] = [
@@ -326,13 +328,12 @@ def _report(
     return parts
 
 
-def _hostname(device: Device) -> str:
+def _hostname(device: Reported) -> str:
     return clean(device.hostname or os.path.basename(device.path))
 
 
-def _device_line(device: Device) -> Text:
-    unreadable = sum(1 for line in device.unparsed if line.recognised)
-    not_modelled = len(device.unparsed) - unreadable
+def _device_line(device: Reported) -> Text:
+    not_modelled, unreadable = unparsed_counts(device)
     platform = " ".join(
         part for part in (device.platform.value, device.version) if part
     )
