@@ -5,6 +5,7 @@ prints them."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,22 @@ def test_a_finding_reads_as_rich_draws_it(message, related, path, line, width):
 
     drawn = "".join(through_rich(part, width) for part in view.renderables())
     assert plain(view, width) == drawn
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(alphabet="ab -.:/", max_size=300),
+    width=st.integers(20, 120),
+)
+def test_breaks_in_plain_ascii_are_rich_s(text, width):
+    from rich._wrap import divide_line
+
+    breaks = text_view._simple_breaks(text, width)
+
+    if breaks is not None:
+        assert breaks == divide_line(text, width, fold=True)
+    else:
+        # Only a word wider than a line (the first with its indent) is
+        # left to rich, which folds it.
+        first, *words = re.findall(r"\s*\S+", text)
+        assert any(len(w) > width for w in [first, *map(str.strip, words)])
