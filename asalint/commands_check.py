@@ -13,12 +13,13 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
-from itertools import combinations
 
 from asalint.config import ConfigFile
 from asalint.errors import InputError
 from asalint.model import Device
+from asalint.reach import Reach, known_peer
 from asalint.results import Finding, PairResult, Tunnel
+from asalint.summary import Reported
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +29,13 @@ PEER_NOT_IN_PAIR = "ASA404"
 
 @dataclass(frozen=True)
 class CheckResult:
-    """What `asalint check` found; `errors` are the unreadable files."""
+    """What `asalint check` found; `errors` are the unreadable files.
 
-    devices: tuple[Device, ...]
+    A device whose results came from the result cache is there as its
+    `DeviceSummary`: what reports show of it, without its model.
+    """
+
+    devices: tuple[Reported, ...]
     tunnels: tuple[Tunnel, ...]
     findings: tuple[Finding, ...]
     errors: tuple[InputError, ...] = ()
@@ -58,62 +63,32 @@ def run_check(
     `suppress=False` leaves that to a caller that combines several runs,
     as a directive is unused only if no run used it.
     """
-    from asalint.checks import run_checks
+    from asalint.checked import check_files
     from asalint.repository.check import back_references
     from asalint.suppress import apply_suppressions
 
-    devices, errors = _load(paths, cache_dir, jobs)
-    single: list[Finding] = []
-    for device in devices:
-        single.extend(run_checks(device))
-
-    tunnels, pair_findings = _pairs(devices)
-    findings = _merge(_known_peers(pair_findings, devices), single)
-    findings += back_references([device.path for device in devices])
+    done = check_files(paths, cache_dir=cache_dir, jobs=jobs)
+    findings = _merge(_known_peers(done.pair_findings, done.reaches),
+                      done.single)
+    findings += back_references(
+        [device.path for device in done.devices], done.scans
+    )
     suppressed = 0
     if suppress:
-        kept = apply_suppressions(findings, devices, config, tunnels=tunnels)
+        kept = apply_suppressions(
+            findings, done.devices, config, tunnels=done.tunnels
+        )
         findings, suppressed = list(kept.findings), kept.suppressed
     return CheckResult(
-        devices=tuple(devices),
-        tunnels=tuple(tunnels),
+        devices=tuple(done.devices),
+        tunnels=tuple(done.tunnels),
         findings=_ordered(findings, paths),
-        errors=tuple(errors),
+        errors=tuple(done.errors),
         suppressed=suppressed,
     )
 
 
-def _load(
-    paths: Sequence[str], cache_dir, jobs: int | None
-) -> tuple[list[Device], list[InputError]]:
-    from asalint.parallel import load_all
-
-    devices, errors = [], []
-    for loaded in load_all(paths, cache_dir=cache_dir, jobs=jobs):
-        if isinstance(loaded, InputError):
-            log.debug("%s: not checked: %s", loaded.path, loaded.problem)
-            errors.append(loaded)
-        else:
-            devices.append(loaded)
-    return devices, errors
-
-
 # --- pairs -----------------------------------------------------------------
-
-
-def _pairs(devices: list[Device]) -> tuple[list[Tunnel], list[Finding]]:
-    from asalint.api import pair
-
-    tunnels: list[Tunnel] = []
-    findings: list[Finding] = []
-    for first, second in combinations(devices, 2):
-        if not (meets(first, second) or meets(second, first)):
-            continue
-        log.debug("pair %s and %s", first.path, second.path)
-        result = pair(first, second)
-        tunnels.extend(result.tunnels)
-        findings.extend(result.findings)
-    return tunnels, findings
 
 
 def meets(device: Device, other: Device) -> bool:
@@ -162,34 +137,18 @@ def local_networks(device: Device) -> list[IPv4Network]:
 
 
 def _known_peers(
-    findings: Iterable[Finding], devices: list[Device]
+    findings: Iterable[Finding], reaches: Sequence[Reach]
 ) -> list[Finding]:
     """Drop peer-not-in-pair notes for peers that are among the files:
     each pair sees the others' devices as strangers."""
-    known: set[IPv4Address] = set()
-    for device in devices:
-        known |= addresses_of(device)
-    by_path = {device.path: device for device in devices}
-    kept = []
-    for finding in findings:
-        if finding.rule == PEER_NOT_IN_PAIR and _peers_known(
-            finding, by_path.get(finding.path), known
-        ):
-            continue
-        kept.append(finding)
-    return kept
-
-
-def _peers_known(
-    finding: Finding, device: Device | None, known: set[IPv4Address]
-) -> bool:
-    if device is None:
-        return False
-    for entry in device.crypto_maps:
-        lines = {o.line for o in entry.attribute_origins.values()}
-        if finding.line in lines | {entry.origin.line} and entry.peers:
-            return all(peer in known for peer in entry.peers)
-    return False
+    known = frozenset().union(*(reach.addresses for reach in reaches))
+    by_path = {reach.path: reach for reach in reaches}
+    return [
+        finding
+        for finding in findings
+        if finding.rule != PEER_NOT_IN_PAIR
+        or not known_peer(by_path.get(finding.path), finding.line, known)
+    ]
 
 
 # --- ordering ----------------------------------------------------------------

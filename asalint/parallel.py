@@ -51,8 +51,21 @@ def load_all(
     `cache_dir` None parses every file; `jobs` caps the worker processes
     (None: every CPU this process may use; 1: no workers).
     """
+    return load_texts(
+        [_read(path) for path in paths], cache_dir=cache_dir, jobs=jobs
+    )
+
+
+def load_texts(
+    texts: Sequence[ConfigText | InputError],
+    *,
+    cache_dir: str | os.PathLike | None,
+    jobs: int | None = None,
+) -> list[Loaded]:
+    """`load_all` for files read already (`read_config_text`); an
+    InputError among them comes back in its place."""
     cache = ModelCache(cache_dir) if cache_dir is not None else None
-    first_pass = [_lookup(path, cache) for path in paths]
+    first_pass = [_lookup(text, cache) for text in texts]
 
     pending = [item for item in first_pass if isinstance(item, ConfigText)]
     parsed = iter(_parse_all(pending, _plain(cache_dir), jobs))
@@ -69,12 +82,17 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _lookup(path: str, cache: ModelCache | None) -> Loaded | ConfigText:
+def _read(path: str) -> ConfigText | InputError:
     try:
-        config = read_config_text(path)
+        return read_config_text(path)
     except InputError as error:
         return error
-    if cache is None:
+
+
+def _lookup(
+    config: ConfigText | InputError, cache: ModelCache | None
+) -> Loaded | ConfigText:
+    if cache is None or isinstance(config, InputError):
         return config
     return cache.lookup(config) or config
 

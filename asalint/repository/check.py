@@ -35,10 +35,11 @@ from asalint.repository.index import (
     build_index,
     settings_from_config,
 )
-from asalint.repository.scan import Reference, scan_file
+from asalint.repository.scan import Reference, ScanRecord, scan_file
 from asalint.results import Finding, PairResult, Related, Tunnel
 
 if TYPE_CHECKING:
+    from asalint.checked import CheckedFile
     from asalint.commands_check import CheckResult
     from asalint.config import ConfigFile
 
@@ -235,17 +236,20 @@ def _check_group(
     jobs: int | None,
     suppress: bool,
 ) -> CheckResult:
-    from asalint.checks import run_checks
     from asalint.commands_check import CheckResult, _merge
     from asalint.suppress import apply_suppressions
 
     plans = group.index.tunnels(group.targets)
-    devices, errors = _load(group, plans, cache_dir, jobs)
+    files, errors = _load(group, plans, cache_dir, jobs)
+    devices = {key: file.reported for key, file in files.items()}
 
     # Every loaded config is checked, so that its directives are judged
     # on a full run; only what the checked files must see is reported.
-    single = [f for d in devices.values() for f in run_checks(d)]
-    tunnels, pair_findings = _simulate_all(plans, devices)
+    single = [f for file in files.values() for f in file.result.findings]
+    tunnels, pair_findings, failed = _simulate_all(
+        plans, files, cache_dir, jobs
+    )
+    errors += failed
     findings = _merge(pair_findings, single) + _index_findings(group)
     applied = apply_suppressions(
         findings, list(devices.values()), config, tunnels=tunnels
@@ -287,39 +291,50 @@ def _reported(group: Group, pair: Sequence[Finding]):
 
 
 def _load(group: Group, plans: list[TunnelPlan], cache_dir, jobs):
-    from asalint.errors import InputError
-    from asalint.parallel import load_all
+    """Each config's checked file (its result, cached or computed)."""
+    from asalint.checked import check_each
 
     keys = list(group.targets)
     keys += [k for plan in plans for k in plan.paths if k not in keys]
     keys = list(dict.fromkeys(keys))
-    loaded = load_all([group.show(k) for k in keys],
-                      cache_dir=cache_dir, jobs=jobs)
-
-    devices, errors = {}, []
-    for key, result in zip(keys, loaded, strict=True):
-        if isinstance(result, InputError):
-            errors.append(result)
-        else:
-            devices[key] = result
-    return devices, errors
+    shown = {group.show(key): key for key in keys}
+    files, errors = check_each(list(shown), cache_dir=cache_dir, jobs=jobs)
+    return {shown[file.path]: file for file in files}, errors
 
 
 def _simulate_all(
-    plans: list[TunnelPlan], devices: dict[str, Device]
-) -> tuple[list[Tunnel], list[Finding]]:
+    plans: list[TunnelPlan], files: dict[str, CheckedFile], cache_dir, jobs
+) -> tuple[list[Tunnel], list[Finding], list[InputError]]:
+    from asalint.checked import PairRequest, simulate_pairs
+
+    ready = [p for p in plans if all(key in files for key in p.paths)]
+    requests = [
+        PairRequest(
+            files[plan.first], files[plan.second],
+            _simulation(plan), variant=repr((plan.aliases, plan.named)),
+        )
+        for plan in ready
+    ]
+    results, errors = simulate_pairs(requests, cache_dir=cache_dir, jobs=jobs)
     tunnels: list[Tunnel] = []
     findings: list[Finding] = []
-    for plan in plans:
-        if all(key in devices for key in plan.paths):
-            result = simulate(plan, devices)
-            tunnels += result.tunnels
-            # The index says which peers no config holds, repository-wide;
-            # a pair only knows its own two devices.
-            findings += [
-                f for f in result.findings if f.rule != PEER_NOT_IN_PAIR
-            ]
-    return tunnels, findings
+    for result in results:
+        if result is None:
+            continue
+        tunnels += result.tunnels
+        # The index says which peers no config holds, repository-wide;
+        # a pair only knows its own two devices.
+        findings += [
+            f for f in result.findings if f.rule != PEER_NOT_IN_PAIR
+        ]
+    return tunnels, findings, errors
+
+
+def _simulation(plan: TunnelPlan):
+    def run(first: Device, second: Device) -> PairResult:
+        return simulate(plan, {plan.first: first, plan.second: second})
+
+    return run
 
 
 def _combined(results: list[CheckResult], order: Sequence[str]):
@@ -508,11 +523,16 @@ def _finding(
 # --- files given outside a repository --------------------------------------------
 
 
-def back_references(paths: Sequence[str]) -> list[Finding]:
+def back_references(
+    paths: Sequence[str], records: Sequence[ScanRecord] | None = None
+) -> list[Finding]:
     """ASA407 among `paths` alone: a peer that one of them holds must
     name an address of the other. For `run_check`, where the files given
-    are all there is."""
-    index = RepositoryIndex(Path("."), [scan_file(path) for path in paths])
+    are all there is; `records` are their scans when the caller has them.
+    """
+    if records is None:
+        records = [scan_file(path) for path in paths]
+    index = RepositoryIndex(Path("."), records)
     group = Group(index, list(index.records), {p: p for p in paths})
     return [
         one_sided_finding(group, link)
