@@ -24,6 +24,7 @@ from asalint.cache import (
     parse_config_text,
     read_config_text,
 )
+from asalint.cache.entry import device_bytes, device_from_bytes
 from asalint.errors import InputError
 from asalint.model import Device
 
@@ -160,22 +161,35 @@ def _plain(cache_dir: str | os.PathLike | None) -> str | None:
 
 def _parse_in_worker(
     config: ConfigText, cache_dir: str | None
-) -> Device | _Failure:
-    """Parse, store the entry (the worker holds the text), send back."""
+) -> bytes | _Failure:
+    """Parse, store the entry (the worker holds the text), send back.
+
+    The device goes back pickled here, networks as two numbers each
+    (rebuilt from text, they were most of the load), and is loaded by
+    `_unwrap` with garbage collection paused.
+    """
     try:
-        device = parse_config_text(config)
+        device = _parse(config, cache_dir)
     except InputError as error:
         return _Failure(error.path, error.problem)
+    return device_bytes(device)
+
+
+def _parse(config: ConfigText, cache_dir: str | None) -> Device:
+    device = parse_config_text(config)
     if cache_dir is not None:
         ModelCache(cache_dir).store(config, device)
     return device
 
 
 def _parse_here(config: ConfigText, cache_dir: str | None) -> Loaded:
-    return _unwrap(_parse_in_worker(config, cache_dir))
+    try:
+        return _parse(config, cache_dir)
+    except InputError as error:
+        return error
 
 
-def _unwrap(result: Device | _Failure) -> Loaded:
+def _unwrap(result: bytes | _Failure) -> Loaded:
     if isinstance(result, _Failure):
         return InputError(result.path, result.problem)
-    return result
+    return device_from_bytes(result)

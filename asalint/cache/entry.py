@@ -175,6 +175,31 @@ def _dumps(device: Device) -> bytes:
     return buffer.getvalue()
 
 
+def device_bytes(device: Device) -> bytes:
+    """A whole device, keys included, for a worker to hand to its parent
+    process: never for the disk."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = copyreg.dispatch_table | {
+        ipaddress.IPv4Network: _reduce_network,
+    }
+    pickler.dump(device)
+    return buffer.getvalue()
+
+
+def device_from_bytes(data: bytes) -> Device:
+    """The device `device_bytes` gave in a worker of this process.
+
+    A plain load, as the process pool's own would be: the bytes come
+    from our own worker through a pipe, never from a file.
+    """
+    with collection_paused():
+        device = pickle.loads(data)
+    if not isinstance(device, Device):
+        raise TypeError("not a device")
+    return device
+
+
 class _ModelUnpickler(pickle.Unpickler):
     """Resolves the classes of the device model and nothing else."""
 
