@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import astuple, dataclass
 from typing import TextIO
 
@@ -98,6 +98,8 @@ def render_text(
         elif isinstance(renderable, FindingView):
             for part in renderable.renderables():
                 console.print(part)
+        elif isinstance(renderable, Grid):
+            console.print(renderable.build())
         elif isinstance(renderable, Verbatim):
             console.print(renderable.text, soft_wrap=True)
         else:
@@ -114,7 +116,7 @@ def _plain_lines(renderable: RenderableType, width: int) -> list[str] | None:
     them (its own `divide_line`), at a hundredth of the cost. None sends
     anything else through rich.
     """
-    if isinstance(renderable, FindingView):
+    if isinstance(renderable, FindingView | Grid):
         return renderable.plain_lines(width)
     if isinstance(renderable, Hanging):
         text, indent = renderable.text, renderable.indent
@@ -159,10 +161,13 @@ def _plain_wrap(plain: str, width: int) -> list[str]:
 
     breaks = _simple_breaks(plain, width) if simple else None
     if breaks is None:
+        simple = False
         breaks = divide_line(plain, width, fold=True)
     lines, start = [], 0
     for end in [*breaks, len(plain)]:
-        lines.append(_fitted(plain[start:end], width))
+        line = plain[start:end]
+        fits = simple and len(line) <= width  # one cell per character
+        lines.append(line if fits else _fitted(line, width))
         start = end
     return lines
 
@@ -289,6 +294,58 @@ class Hanging:
 
 
 @dataclass(frozen=True)
+class Grid:
+    """Rows of cells: a rich grid, or plain columns when every cell fits.
+
+    Plain, each column is as wide as its widest cell (or as its set
+    width), `gap` spaces apart, after `indent` spaces: what rich draws
+    when nothing wraps. `build` makes the rich grid for everything else.
+    """
+
+    rows: tuple[tuple[str | Text, ...], ...]
+    indent: int
+    gap: int
+    build: Callable[[], RenderableType]
+    widths: tuple[int | None, ...] = ()
+
+    def plain_lines(self, width: int) -> list[str] | None:
+        rows = [[_plain(cell) for cell in row] for row in self.rows]
+        if any(not cell.isprintable() for row in rows for cell in row):
+            return None
+        columns = _column_widths(rows, self.widths)
+        if columns is None:
+            return None
+        room = self.indent + sum(columns) + self.gap * (len(columns) - 1)
+        if room > width:
+            return None
+        gap = " " * self.gap
+        return [
+            " " * self.indent + gap.join(
+                cell + " " * (size - cell_len(cell))
+                for cell, size in zip(row, columns, strict=True)
+            )
+            for row in rows
+        ]
+
+
+def _plain(cell: str | Text) -> str:
+    return cell.plain if isinstance(cell, Text) else cell
+
+
+def _column_widths(
+    rows: list[list[str]], fixed: tuple[int | None, ...]
+) -> list[int] | None:
+    """Each column's width; None when a cell overflows its set width."""
+    widths = [max(map(cell_len, column)) for column in zip(*rows, strict=True)]
+    for index, size in enumerate(fixed):
+        if size is not None:
+            if widths[index] > size:
+                return None
+            widths[index] = size
+    return widths
+
+
+@dataclass(frozen=True)
 class Verbatim:
     """A line never wrapped: a config command must paste as one line."""
 
@@ -301,6 +358,8 @@ def _strip_trailing_spaces(text: str) -> str:
 
 def clean(text: str) -> str:
     """Config-derived text with control characters made visible."""
+    if text.isprintable():
+        return text  # no control character is printable
     return CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
 
 
@@ -392,20 +451,30 @@ def _title(tunnel: Tunnel) -> Text:
     return title
 
 
-def _states(tunnel: Tunnel, names: Mapping[str, str]) -> Padding:
+def _states(tunnel: Tunnel, names: Mapping[str, str]) -> Grid:
     predicted = tunnel.predicted
-    grid = Table.grid(padding=(0, 2, 0, 0))
-    grid.add_column(overflow="fold")
-    grid.add_column(no_wrap=True)
-    grid.add_column()
     rows = (
         (tunnel.initiator, "initiator", predicted.initiator_state),
         (tunnel.responder, "responder", predicted.responder_state),
     )
-    for path, role, state in rows:
-        name = names.get(path, clean(path))
-        entry = clean(tunnel.crypto_map.get(path, ""))
-        grid.add_row(f"{name} ({role})", _state(state), entry)
+    cells = tuple(
+        (
+            f"{names.get(path, clean(path))} ({role})",
+            _state(state),
+            clean(tunnel.crypto_map.get(path, "")),
+        )
+        for path, role, state in rows
+    )
+    return Grid(cells, indent=2, gap=2, build=lambda: _states_table(cells))
+
+
+def _states_table(cells: tuple[tuple[str, Text, str], ...]) -> Padding:
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_column(overflow="fold")
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for row in cells:
+        grid.add_row(*row)
     return _indent(grid, 2)
 
 
@@ -459,16 +528,31 @@ def _ladder(
         )
 
     label_width = max(len(message.name) for message in tunnel.exchange)
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=1)
-    grid.add_column(width=min(label_width, 12), no_wrap=True)
-    grid.add_column(no_wrap=True)
-    grid.add_column()
-    grid.add_row("", "", _heads(tunnel, names), "")
+    rows: list[tuple[str | Text, ...]] = [
+        ("", "", _heads(tunnel, names), "")
+    ]
     for message in tunnel.exchange:
-        grid.add_row("", clean(message.name), *_rung(message, glyphs))
+        rows.append(("", clean(message.name), *_rung(message, glyphs)))
         if not message.delivered:
             break  # the peers get no further: nothing is drawn after
+    widths = (1, min(label_width, 12), None, None)
+    cells = tuple(rows)
+    return Grid(
+        cells, indent=0, gap=1, widths=widths,
+        build=lambda: _ladder_table(cells, widths),
+    )
+
+
+def _ladder_table(
+    cells: tuple[tuple[str | Text, ...], ...], widths: tuple
+) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=widths[0])
+    grid.add_column(width=widths[1], no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for row in cells:
+        grid.add_row(*row)
     return grid
 
 
