@@ -342,6 +342,18 @@ def test_a_folder_behind_a_symlink_is_not_used(tmp_path, asa, parses):
     assert len(parses) == 2
 
 
+def test_entries_behind_a_symlink_are_not_read(tmp_path, asa, parses):
+    # Whole, current entries: a folder that is not ours is not trusted.
+    real = tmp_path / "elsewhere"
+    ModelCache(real).load(asa)
+    link = tmp_path / "linked"
+    link.symlink_to(real)
+
+    ModelCache(link).load(asa)
+
+    assert len(parses) == 2
+
+
 def test_nothing_is_left_but_the_entry_and_the_gitignore(asa, cache):
     cache.load(asa)
 

@@ -255,3 +255,16 @@ def test_no_key_nor_its_digest_in_any_cache_file(tmp_path, trusted_now):
     for file in files:
         data = file.read_bytes()
         assert not any(form in data for form in forms), file.name
+
+
+def test_entries_in_a_folder_behind_a_symlink_are_not_read(
+    tmp_path, trusted_now
+):
+    paths = copy_pair(tmp_path)
+    check(paths, tmp_path / "real")  # whole entries, of the right content
+    link = tmp_path / "linked"
+    link.symlink_to(tmp_path / "real")
+
+    again = check(paths, link)
+
+    assert not any(isinstance(d, DeviceSummary) for d in again.devices)

@@ -69,7 +69,13 @@ class ModelCache:
         return device
 
     def lookup(self, config: ConfigText) -> Device | None:
-        """The cached device for this text, or None when there is none."""
+        """The cached device for this text, or None when there is none.
+
+        Only from a folder of ours: one that another user could write to
+        could hand us a device made to hide a finding.
+        """
+        if not self.usable():
+            return None
         try:
             raw = self.entry_path(config.path).read_bytes()
         except OSError:

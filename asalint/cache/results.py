@@ -197,6 +197,8 @@ class ResultCache:
         return self.directory / f"{name}.pair"
 
     def _read(self, file: Path, expected: dict) -> object | None:
+        if not self.models.usable():
+            return None  # not our folder: trust nothing in it
         try:
             raw = file.read_bytes()
         except OSError:
