@@ -174,8 +174,9 @@ def _unique(findings: Iterable[Finding], identity) -> list[Finding]:
     seen: set[tuple] = set()
     kept = []
     for finding in findings:
-        if identity(finding) not in seen:
-            seen.add(identity(finding))
+        key = identity(finding)
+        if key not in seen:
+            seen.add(key)
             kept.append(finding)
     return kept
 
