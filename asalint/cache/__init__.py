@@ -26,7 +26,6 @@ from pathlib import Path
 
 from asalint.cache.entry import (
     UnsafeEntry,
-    collection_paused,
     decode_entry,
     encode_entry,
     path_digest,
@@ -40,6 +39,7 @@ from asalint.cache.keys import (
     strip_keys,
 )
 from asalint.cache.text import ConfigText, read_config_text
+from asalint.memory import collection_paused
 from asalint.model import Device, PreSharedKey
 
 log = logging.getLogger(__name__)

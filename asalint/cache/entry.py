@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copyreg
 import enum
-import gc
 import hashlib
 import io
 import ipaddress
@@ -27,8 +26,6 @@ import json
 import pickle
 import sys
 import typing
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -38,6 +35,7 @@ from pydantic import SecretStr
 from asalint import __version__
 from asalint.cache.keys import model_classes
 from asalint.cache.text import ConfigText
+from asalint.memory import collection_paused
 from asalint.model import Device
 
 # Bump when the entry layout changes, or what a stored field means,
@@ -80,24 +78,6 @@ def decode_entry(raw: bytes, config: ConfigText) -> Device | None:
     if not isinstance(device, Device) or device.path != config.path:
         return None
     return device
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a large pickle loads.
-
-    Loading builds tens of thousands of objects, and each few hundred
-    new ones start a collection that walks all of them again: two thirds
-    of the load. What a load builds is a tree, never a cycle, so there
-    is nothing for a collection to find meanwhile.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _header(config: ConfigText) -> dict[str, object]:

@@ -53,11 +53,7 @@ from pydantic import BaseModel, SecretStr
 
 from asalint import __version__
 from asalint.cache import ModelCache, _write_atomically
-from asalint.cache.entry import (
-    code_fingerprint,
-    collection_paused,
-    path_digest,
-)
+from asalint.cache.entry import code_fingerprint, path_digest
 from asalint.cache.keys import (
     MASK,
     StaleEntry,
@@ -66,6 +62,7 @@ from asalint.cache.keys import (
     strip_keys,
 )
 from asalint.cache.text import ConfigText
+from asalint.memory import collection_paused
 from asalint.model import Device, KeyState, Platform, PreSharedKey
 from asalint.reach import Reach, reach_of
 from asalint.repository.scan import ScanRecord, scan_text

@@ -140,8 +140,11 @@ def preload() -> None:
 
 
 def _import_parser():
-    from ciscoconfparse2 import CiscoConfParse
-    from loguru import logger
+    from asalint.memory import collection_paused
+
+    with collection_paused():  # an import of some 100 modules
+        from ciscoconfparse2 import CiscoConfParse
+        from loguru import logger
 
     # A fault before `loguru=False` takes effect would print every frame's
     # variables, this module's `lines` among them, to stdout.
