@@ -57,6 +57,16 @@ def parse_ip(text: str) -> IPv4Address | None:
         return None
 
 
+@lru_cache(maxsize=1 << 16)
+def network_of(address: IPv4Address, prefix: int) -> IPv4Network:
+    """The network of `prefix` bits holding `address`, host bits dropped.
+
+    Remembered, as `parse_ip` is: the same networks fill many lines, and
+    a network is immutable.
+    """
+    return IPv4Network((address, prefix), strict=False)
+
+
 def is_ipv6(text: str) -> bool:
     # Enough to tell an IPv6 literal or prefix from a name: names never
     # hold a colon on the ASA, and IOS object names rarely do.
@@ -88,7 +98,7 @@ def network_from_mask(address: str, mask: str) -> IPv4Network | None:
     prefix = mask_to_prefix(mask)
     if base is None or prefix is None:
         return None
-    return IPv4Network((base, prefix), strict=False)
+    return network_of(base, prefix)
 
 
 def network_from_wildcard(address: str, wildcard: str) -> IPv4Network | None:
@@ -106,12 +116,12 @@ def network_from_wildcard(address: str, wildcard: str) -> IPv4Network | None:
     bits = int(inverse)
     if bits & (bits + 1):
         return None
-    return IPv4Network((base, 32 - bits.bit_length()), strict=False)
+    return network_of(base, 32 - bits.bit_length())
 
 
 def host_network(address: str) -> IPv4Network | None:
     base = parse_ip(address)
-    return IPv4Network((base, 32)) if base is not None else None
+    return network_of(base, 32) if base is not None else None
 
 
 def range_networks(first: str, last: str) -> tuple[IPv4Network, ...] | None:
@@ -208,7 +218,7 @@ class AddressBook:
         if address is None:
             return AddressSpec(references=(name,), unresolved=(name,))
         return AddressSpec(
-            networks=(IPv4Network((address, 32)),), references=(name,)
+            networks=(network_of(address, 32),), references=(name,)
         )
 
 
@@ -260,7 +270,7 @@ def _host(value: str, book: AddressBook) -> AddressSpec:
     address = book.address(value)
     if address is None:
         return AddressSpec(references=(value,), unresolved=(value,))
-    return AddressSpec(networks=(IPv4Network((address, 32)),))
+    return AddressSpec(networks=(network_of(address, 32),))
 
 
 def _address_and_mask(
@@ -297,7 +307,7 @@ def _bare(
     address = book.address(first)
     if address is None:
         return None
-    return AddressSpec(networks=(IPv4Network((address, 32)),)), index + 1
+    return AddressSpec(networks=(network_of(address, 32),)), index + 1
 
 
 # --- pre-shared keys -------------------------------------------------------
