@@ -6,8 +6,9 @@
 Configs are generated (bench/generate.py, seeded) into a temporary folder.
 Every figure is the median wall time of a few runs of a fresh process,
 measured with time.perf_counter around the process, and its peak RSS is
-read from os.wait4. Each figure is printed beside its baseline, as a ratio
-against its target:
+read from os.wait4. A pair run and its ciscoconfparse2 baseline take
+turns, so that both meet the same load on a shared machine. Each figure
+is printed beside its baseline, as a ratio against its target:
 
 - `asalint pair` on two 20 000-line configs against ciscoconfparse2 alone
   parsing the same two files (import included in both): at most 1.3x;
@@ -175,6 +176,35 @@ def median_run(
 ) -> Run:
     """Median wall time and highest peak RSS over `repeat` runs."""
     runs = [run_once(command, cwd()) for _ in range(repeat)]
+    return _median(command, runs, ok_codes)
+
+
+def paired_runs(
+    ours: Sequence[str],
+    theirs: Sequence[str],
+    repeat: int,
+    cwd: Callable[[], Path],
+    ok_codes: tuple[int, ...] = (0, 1),
+) -> tuple[Run, Run]:
+    """Medians of `ours` and `theirs`, run in turn.
+
+    On a shared machine the load drifts within seconds: taking one run
+    of each in turn lets both meet the same load, where three of one
+    then three of the other would not.
+    """
+    pairs = [
+        (run_once(ours, cwd()), run_once(theirs, cwd()))
+        for _ in range(repeat)
+    ]
+    return (
+        _median(ours, [mine for mine, _ in pairs], ok_codes),
+        _median(theirs, [other for _, other in pairs], (0,)),
+    )
+
+
+def _median(
+    command: Sequence[str], runs: list[Run], ok_codes: tuple[int, ...]
+) -> Run:
     for run in runs:
         if run.code not in ok_codes:
             tail = run.stderr.strip().splitlines()[-3:]
@@ -231,8 +261,9 @@ def measure_pair(bench: Bench) -> None:
     baseline = [sys.executable, "-c", CCP2_PARSE, *map(str, paths)]
 
     _warm_up(bench, command, baseline)
-    ours = median_run(command, bench.repeat, bench.fresh_folder, (0, 1))
-    theirs = median_run(baseline, bench.repeat, bench.fresh_folder)
+    ours, theirs = paired_runs(
+        command, baseline, bench.repeat, bench.fresh_folder
+    )
     bench.rss["pair"], bench.rss["ccp2"] = ours, theirs
     bench.figures.append(Figure.timed(
         f"pair, 2 x {bench.sizes.pair} lines, vs ciscoconfparse2 alone",
@@ -292,8 +323,9 @@ def measure_growth(bench: Bench) -> None:
     paths = generate.write_pair(bench.root / "large", bench.sizes.large)
     command = bench.pair_command(paths)
     baseline = [sys.executable, "-c", CCP2_PARSE, *map(str, paths)]
-    large = median_run(command, bench.heavy, bench.fresh_folder, (0, 1))
-    theirs = median_run(baseline, bench.heavy, bench.fresh_folder)
+    large, theirs = paired_runs(
+        command, baseline, bench.heavy, bench.fresh_folder
+    )
     bench.rss["large"], bench.rss["ccp2-large"] = large, theirs
 
     factor = bench.sizes.large / bench.sizes.pair
@@ -410,8 +442,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="small sizes, for a smoke test")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs per figure (median); default 3")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="runs per figure (median); default 5")
     parser.add_argument("--heavy-repeat", type=int, default=1,
                         help="runs of the 200k pair and the cold check")
     parser.add_argument("--json", type=Path, help="also write figures here")
