@@ -42,16 +42,28 @@ Simulation = Callable[[Device, Device], PairResult]
 
 @dataclass
 class CheckedFile:
-    """One readable config: its text, its result, its model if loaded."""
+    """One readable config: its result, its text and model if loaded.
 
-    config: ConfigText
+    A file whose result came back by its signature (unwritten since) is
+    not read at all: `config` is None until something needs the text.
+    """
+
+    path: str
+    digest: str
     signature: Signature | None  # taken before the text was read
+    config: ConfigText | None = None
     result: DeviceResult | None = None
     device: Device | None = None
 
-    @property
-    def path(self) -> str:
-        return self.config.path
+    def text(self) -> ConfigText:
+        """The config's text, read now if it was not."""
+        if self.config is None:
+            self.config = read_config_text(self.path)
+            if self.config.digest != self.digest:
+                # Written since its signature was taken: what is parsed
+                # now is newer than the cached result; the next run sees.
+                log.info("%s: changed while being checked", self.path)
+        return self.config
 
     @property
     def reported(self) -> Reported:
@@ -138,32 +150,39 @@ def check_each(
 ) -> tuple[list[CheckedFile], list[InputError]]:
     """Every readable file with its single-config result, in order, and
     the files that could not be read or parsed."""
-    files, errors = _read_all(paths)
-    if cache_dir is not None:
-        cache = ResultCache(cache_dir)
-        for file in files:
-            file.result = cache.device(file.config)
+    cache = ResultCache(cache_dir) if cache_dir is not None else None
+    files, errors = [], []
+    for path in paths:
+        try:
+            files.append(_look_up(path, cache))
+        except InputError as error:
+            errors.append(error)
 
-    errors += _check_misses(files, cache_dir, jobs)
+    errors += _check_misses(files, cache, cache_dir, jobs)
     return [file for file in files if file.result is not None], errors
 
 
-def _read_all(
-    paths: Sequence[str],
-) -> tuple[list[CheckedFile], list[InputError]]:
-    files, errors = [], []
-    for path in paths:
-        # The signature first: a write during the read makes it stale.
-        taken = signature(path)
-        try:
-            files.append(CheckedFile(read_config_text(path), taken))
-        except InputError as error:
-            errors.append(error)
-    return files, errors
+def _look_up(path: str, cache: ResultCache | None) -> CheckedFile:
+    """The file with its cached result, if any; InputError if unreadable.
+
+    Unwritten since its entry was kept, a file is not even read: its
+    text, and with it its keys, are as they were.
+    """
+    taken = signature(path)  # first: a write during the read shows
+    if cache is not None and taken is not None:
+        hit = cache.unchanged_device(path, taken)
+        if hit is not None:
+            return CheckedFile(path, hit[1], taken, result=hit[0])
+
+    config = read_config_text(path)
+    file = CheckedFile(path, config.digest, taken, config)
+    if cache is not None:
+        file.result = cache.device(config)
+    return file
 
 
 def _check_misses(
-    files: list[CheckedFile], cache_dir, jobs
+    files: list[CheckedFile], cache: ResultCache | None, cache_dir, jobs
 ) -> list[InputError]:
     """Parse and check the files the cache could not answer."""
     from asalint.checks import run_checks
@@ -173,10 +192,11 @@ def _check_misses(
     for file in missing:
         if file.device is None:
             continue
+        config = file.text()
         findings = run_checks(file.device)
-        file.result = device_result(file.device, file.config, findings)
-        if cache_dir is not None:
-            ResultCache(cache_dir).store_device(file.config, file.result)
+        file.result = device_result(file.device, config, findings)
+        if cache is not None:
+            cache.store_device(config, file.result, file.signature)
     return errors
 
 
@@ -188,9 +208,13 @@ def _load_models(
 
     if not files:
         return []
-    loaded = load_texts(
-        [file.config for file in files], cache_dir=cache_dir, jobs=jobs
-    )
+    texts: list[ConfigText | InputError] = []
+    for file in files:
+        try:
+            texts.append(file.text())
+        except InputError as error:
+            texts.append(error)
+    loaded = load_texts(texts, cache_dir=cache_dir, jobs=jobs)
     errors = []
     for file, device in zip(files, loaded, strict=True):
         if isinstance(device, InputError):
@@ -234,7 +258,7 @@ def _cached(
 ) -> PairResult | None:
     if cache is None:
         return None
-    configs = (request.first.config, request.second.config)
+    configs = (request.first, request.second)
     return cache.pair(configs, _guard(request), request.variant)
 
 
@@ -258,6 +282,6 @@ def _simulate(
     log.debug("pair %s and %s", first.path, second.path)
     result = request.simulate(first, second)
     if cache is not None:
-        configs = (request.first.config, request.second.config)
+        configs = (request.first, request.second)
         cache.store_pair(configs, _guard(request), result, request.variant)
     return result

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from asalint import parallel
+from asalint import checked, parallel
 from asalint.api import load_device
 from asalint.cache import results as results_cache
 from asalint.cache.text import read_config_text
@@ -111,6 +111,41 @@ def test_a_second_run_loads_no_model_and_says_the_same(
     assert all(isinstance(d, DeviceSummary) for d in warm.devices)
     assert [d.path for d in warm.devices] == paths
     assert len(warm.tunnels) == 2 and warm.findings
+
+
+def test_a_file_unwritten_since_is_not_even_read(
+    tmp_path, monkeypatch, trusted_now
+):
+    paths = copy_pair(tmp_path)
+    cold = check(paths, tmp_path / "cache")
+
+    def refuse(path):
+        raise AssertionError(f"{path} was read")
+
+    no_models(monkeypatch)
+    monkeypatch.setattr(checked, "read_config_text", refuse)
+    warm = check(paths, tmp_path / "cache")
+
+    assert outcome(warm) == outcome(cold)
+
+
+def test_a_file_touched_since_is_read_and_its_keys_read_again(
+    tmp_path, monkeypatch, trusted_now
+):
+    paths = copy_pair(tmp_path)
+    cold = check(paths, tmp_path / "cache")
+    os.utime(paths[0], (1_000_000_000, 1_000_000_000))
+    reread = []
+    real = results_cache.reread_key
+    monkeypatch.setattr(
+        results_cache, "reread_key",
+        lambda *args: reread.append(args[1]) or real(*args),
+    )
+
+    warm = check(paths, tmp_path / "cache")
+
+    assert outcome(warm) == outcome(cold)
+    assert reread and all(k.origin.path == paths[0] for k in reread)
 
 
 def test_without_a_cache_the_devices_are_models(tmp_path):
@@ -214,7 +249,7 @@ def test_a_foreign_object_in_an_entry_is_refused(tmp_path, trusted_now):
     check(paths, tmp_path / "cache")
     config = read_config_text(paths[0])
     cache = results_cache.ResultCache(tmp_path / "cache")
-    entry = cache._device_path(config)
+    entry = cache._device_path(config.path)
     assert entry.is_file()
     header = results_cache._header("device", [config], None)
     # A whole, current entry whose body names a function of the system.

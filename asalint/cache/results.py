@@ -47,6 +47,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import pydantic
 from pydantic import BaseModel, SecretStr
@@ -127,6 +128,16 @@ def signature(path: str) -> Signature | None:
     return status.st_ino, status.st_mtime_ns, status.st_ctime_ns
 
 
+class Keyed(Protocol):
+    """A config as entries are keyed: its path and content digest."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def digest(self) -> str: ...
+
+
 class ResultCache:
     """Device and pair results under `directory`, beside the models."""
 
@@ -138,10 +149,11 @@ class ResultCache:
 
     def device(self, config: ConfigText) -> DeviceResult | None:
         """The config's result if its text and its keys' states hold."""
-        header = _header("device", [config], None)
-        result = self._read(self._device_path(config), header)
-        if not isinstance(result, DeviceResult):
+        header = _header("device", [config])
+        found = self._read(self._device_path(config.path), header)
+        if found is None or not isinstance(found[1], DeviceResult):
             return None
+        result = found[1]
         try:
             for key in result.masked_keys:
                 reread_key(result.platform, key, config)
@@ -150,15 +162,39 @@ class ResultCache:
             return None
         return result
 
-    def store_device(self, config: ConfigText, result: DeviceResult) -> None:
-        header = _header("device", [config], None)
-        self._write(self._device_path(config), header, result)
+    def unchanged_device(
+        self, path: str, taken: Signature
+    ) -> tuple[DeviceResult, str] | None:
+        """The result, and the digest it was computed for, of a file not
+        written since its entry was: no need to read it, nor its keys."""
+        header = _common("device") | {
+            "paths": [path_digest(path)],
+            "files": [list(taken)],
+        }
+        found = self._read(self._device_path(path), header)
+        if found is None or not isinstance(found[1], DeviceResult):
+            return None
+        content = found[0].get("content")
+        if not isinstance(content, list) or len(content) != 1:
+            return None
+        return found[1], str(content[0])
+
+    def store_device(
+        self,
+        config: ConfigText,
+        result: DeviceResult,
+        taken: Signature | None = None,
+    ) -> None:
+        """Keep the result; `taken` is the file's signature from before
+        it was read, if it is settled."""
+        header = _header("device", [config], (taken,) if taken else None)
+        self._write(self._device_path(config.path), header, result)
 
     # --- a pair of configs --------------------------------------------------
 
     def pair(
         self,
-        configs: tuple[ConfigText, ConfigText],
+        configs: tuple[Keyed, Keyed],
         guard: tuple[Signature | None, Signature | None] | None,
         variant: str = "",
     ) -> PairResult | None:
@@ -168,12 +204,14 @@ class ResultCache:
         if guard is not None and None in guard:
             return None
         header = _header("pair", list(configs), guard) | {"variant": variant}
-        result = self._read(self._pair_path(configs), header)
-        return result if isinstance(result, PairResult) else None
+        found = self._read(self._pair_path(configs), header)
+        if found is None or not isinstance(found[1], PairResult):
+            return None
+        return found[1]
 
     def store_pair(
         self,
-        configs: tuple[ConfigText, ConfigText],
+        configs: tuple[Keyed, Keyed],
         guard: tuple[Signature | None, Signature | None] | None,
         result: PairResult,
         variant: str = "",
@@ -185,22 +223,24 @@ class ResultCache:
 
     # --- files ---------------------------------------------------------------
 
-    def _device_path(self, config: ConfigText) -> Path:
-        return self.directory / f"{path_digest(config.path)}.result"
+    def _device_path(self, path: str) -> Path:
+        return self.directory / f"{path_digest(path)}.result"
 
-    def _pair_path(self, configs: tuple[ConfigText, ConfigText]) -> Path:
+    def _pair_path(self, configs: tuple[Keyed, Keyed]) -> Path:
         both = "\0".join(path_digest(c.path) for c in configs)
         name = hashlib.sha256(f"asalint-pair\0{both}".encode()).hexdigest()
         return self.directory / f"{name}.pair"
 
-    def _read(self, file: Path, expected: dict) -> object | None:
+    def _read(
+        self, file: Path, expected: dict
+    ) -> tuple[dict, object] | None:
         if not self.models.usable():
             return None  # not our folder: trust nothing in it
         try:
             raw = file.read_bytes()
         except OSError:
             return None
-        return decode(raw, expected)
+        return decode_entry(raw, expected)
 
     def _write(self, file: Path, header: dict, body: object) -> None:
         if not self.models.usable():
@@ -220,11 +260,8 @@ class UnsafeResult(Exception):
     """A result still holds a secret value; it is never written."""
 
 
-def _header(
-    kind: str,
-    configs: list[ConfigText],
-    guard: tuple[Signature | None, Signature | None] | None,
-) -> dict[str, object]:
+def _common(kind: str) -> dict[str, object]:
+    """What every entry of `kind` must match: this asalint, this code."""
     return {
         "format": FORMAT,
         "kind": kind,
@@ -232,10 +269,29 @@ def _header(
         "code": code_fingerprint(),
         "pydantic": pydantic.VERSION,
         "python": list(sys.version_info[:2]),
+    }
+
+
+def _header(
+    kind: str,
+    configs: Sequence[Keyed],
+    guard: Sequence[Signature | None] | None = None,
+) -> dict[str, object]:
+    """The header of an entry for these configs' contents.
+
+    `files` holds the signatures the entry may be trusted by: a pair's,
+    that compared keys, and a config's, whose file a later run need not
+    read while it stays unwritten.
+    """
+    header = _common(kind) | {
         "paths": [path_digest(config.path) for config in configs],
         "content": [config.digest for config in configs],
-        "files": None if guard is None else [list(s or ()) for s in guard],
     }
+    if guard is not None or kind == "pair":
+        header["files"] = (
+            None if guard is None else [list(s or ()) for s in guard]
+        )
+    return header
 
 
 def encode(header: dict, body: object) -> bytes:
@@ -254,6 +310,12 @@ def encode(header: dict, body: object) -> bytes:
 
 def decode(raw: bytes, expected: dict) -> object | None:
     """The body if the entry is whole and its header is `expected`."""
+    found = decode_entry(raw, expected)
+    return None if found is None else found[1]
+
+
+def decode_entry(raw: bytes, expected: dict) -> tuple[dict, object] | None:
+    """Header and body, if the entry is whole and matches `expected`."""
     head, _, data = raw.partition(b"\n")
     try:
         header = json.loads(head)
@@ -267,7 +329,7 @@ def decode(raw: bytes, expected: dict) -> object | None:
         return None
     try:
         with collection_paused():
-            return _ResultUnpickler(io.BytesIO(data)).load()
+            return header, _ResultUnpickler(io.BytesIO(data)).load()
     except (pickle.UnpicklingError, EOFError, ValueError, TypeError,
             AttributeError, IndexError, KeyError):
         return None
